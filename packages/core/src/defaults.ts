@@ -1,0 +1,24 @@
+/**
+ * Every default in one place. The seed script (Keras, 2019) sets batch 32,
+ * Adam with Keras's defaults, and divides pixels by 256.
+ */
+export const DEFAULTS = {
+  seed: 42,
+  batchSize: 32,
+  epochs: 1,
+  learningRate: 0.001,
+  beta1: 0.9,
+  beta2: 0.999,
+  /** Keras's epsilon (tfjs's own Adam defaults to 1e-8). */
+  epsilon: 1e-7,
+  testFraction: 0.25,
+  validationSplit: 0,
+  normalization: 'div256' as const,
+  augment: 'none' as const,
+  backend: 'wasm' as const,
+  redisUrl: 'redis://127.0.0.1:6379',
+  queuePrefix: 'tensorpool',
+  apiPort: 8080,
+} as const;
+
+export type Defaults = typeof DEFAULTS;
