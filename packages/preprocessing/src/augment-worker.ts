@@ -1,0 +1,39 @@
+import { workerData } from 'node:worker_threads';
+import type { AugmentConfig } from './augment-config.js';
+import { augmentBatch } from './augment.js';
+import type { Normalization } from './normalization.js';
+
+/** Sent once per thread (Piscina workerData): the shared source set and the pool's settings. */
+export interface AugmentWorkerData {
+  images: SharedArrayBuffer;
+  imagesOffset: number;
+  imagesLength: number;
+  shape: [number, number, number];
+  config: AugmentConfig;
+  normalization: Normalization;
+}
+
+/** One slice of a batch: positions [from, to) of the shared index list, written to the shared output. */
+export interface AugmentTask {
+  indices: SharedArrayBuffer; // Int32 sample indices of the whole batch
+  from: number;
+  to: number;
+  out: SharedArrayBuffer;
+  outOffset: number; // byte offset of the batch's image 0
+  float: boolean; // out holds float32 (normalized) rather than uint8
+  seed: number;
+  epoch: number;
+}
+
+const data = workerData as AugmentWorkerData;
+const images = new Uint8Array(data.images, data.imagesOffset, data.imagesLength);
+const size = data.shape[0] * data.shape[1] * data.shape[2];
+
+export default function augmentSlice(t: AugmentTask): void {
+  const indices = new Int32Array(t.indices, 4 * t.from, t.to - t.from);
+  const n = (t.to - t.from) * size;
+  const out = t.float
+    ? new Float32Array(t.out, t.outOffset + 4 * t.from * size, n)
+    : new Uint8Array(t.out, t.outOffset + t.from * size, n);
+  augmentBatch(images, indices, out, data.shape, data.config, t.seed, t.epoch, data.normalization);
+}
