@@ -12,6 +12,7 @@ export const DEFAULTS = {
   /** Keras's epsilon (tfjs's own Adam defaults to 1e-8). */
   epsilon: 1e-7,
   testFraction: 0.25,
+  imageShape: [100, 100, 3] as const, // [h, w, c] image folders are resized to when no preset gives one (the seed's)
   validationSplit: 0,
   normalization: 'div256' as const,
   augment: 'none' as const,

@@ -23,3 +23,54 @@ export interface DatasetSplits {
   /** Files that could not be decoded (image folders), reported, never silently dropped. */
   skipped?: { file: string; reason: string }[];
 }
+
+/** Where Fashion-MNIST is looked up and, when absent everywhere, downloaded from. */
+export interface FashionMnistOptions {
+  /** Explicit directory (CLI --data-dir); checked first, an error if the files are not there. */
+  dataDir?: string;
+  /** Environment to read FASHION_MNIST_DIR from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Download cache (default ~/.cache/tensorpool/fashion-mnist). */
+  cacheDir?: string;
+  /** System copy (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist). */
+  systemDir?: string;
+  /** Base URL of the four .gz files (default the official Zalando location). */
+  baseUrl?: string;
+  /** Expected MD5 per file name (default the published checksums). */
+  checksums?: Record<string, string>;
+  /** Download when not found anywhere (default true). */
+  download?: boolean;
+}
+
+/** Options for image folders `root/<label>/*.{jpg,png,...}`. */
+export interface ImageFolderOptions {
+  /** [h, w, c] every image is resized to (c = 3 RGB, c = 1 grayscale); default DEFAULTS.imageShape. */
+  shape?: [number, number, number];
+  /** Label order (e.g. the preset's labels); default the sorted folder names. */
+  classes?: string[];
+  /** Fail on the first undecodable or unsupported file instead of reporting it in `skipped`. */
+  strict?: boolean;
+  /** Images decoded at once (default 2 x available cores). */
+  concurrency?: number;
+  /** Fraction held out for testing (default DEFAULTS.testFraction); stratified per class. */
+  testFraction?: number;
+  /** Seed of the train/test split (default DEFAULTS.seed). */
+  seed?: number;
+}
+
+/** Options for NumPy .npz files. */
+export interface NumpyOptions {
+  /** Class names (default "0".."k-1" where k = max label + 1 or the one-hot width). */
+  classes?: string[];
+}
+
+export interface LoadOptions extends ImageFolderOptions, NumpyOptions {
+  /** Fashion-MNIST lookup/download (dataDir is also accepted at the top level). */
+  fashionMnist?: FashionMnistOptions;
+  /** Same as fashionMnist.dataDir (CLI --data-dir). */
+  dataDir?: string;
+  /** Keep only the first N training samples (a zero-copy view). */
+  limit?: number;
+  /** Keep only the first N test samples (a zero-copy view). */
+  testLimit?: number;
+}

@@ -1,0 +1,144 @@
+/**
+ * Image folders, the seed's workflow: root/<label>/*.{jpg,jpeg,png,webp,gif,tiff}.
+ * Each image is decoded with sharp, stretched to [h, w] (like PIL's
+ * Image.resize in the seed, no aspect-preserving crop), converted to RGB (c=3,
+ * alpha dropped like PIL's convert("RGB")) or grayscale (c=1), and written
+ * straight into one shared [n, h, w, c] buffer. Files that do not decode are
+ * reported in `skipped` (or fail the load with `strict`), never dropped silently.
+ */
+import { availableParallelism } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import { DataError, DEFAULTS, UsageError } from '@tensorpool/core';
+import { sharedBytes } from './shared.js';
+import { splitIndices } from './split.js';
+import { subset } from './subset.js';
+import type { DatasetSplits, ImageFolderOptions, ImageSet } from './types.js';
+
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tiff', '.tif'];
+
+type Skipped = { file: string; reason: string };
+
+/** Byte-order comparison: the same order on every machine and locale. */
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function checkShape(shape: readonly number[]): [number, number, number] {
+  const [h, w, c] = shape;
+  if (shape.length !== 3 || ![h, w].every((v) => Number.isInteger(v) && v > 0 && v <= 16384) || (c !== 1 && c !== 3)) {
+    throw new UsageError(`image shape must be [h, w, 1 or 3], got [${shape.join(', ')}]`);
+  }
+  return [h, w, c];
+}
+
+/** Decodes one file into out ([h, w, c] bytes). */
+async function decodeInto(file: string, [h, w, c]: [number, number, number], out: Uint8Array): Promise<void> {
+  let img = sharp(file, { failOn: 'error' }).resize(w, h, { fit: 'fill' }).removeAlpha();
+  img = c === 1 ? img.grayscale() : img.toColourspace('srgb');
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  const px = h * w;
+  if (info.width !== w || info.height !== h) throw new Error(`decoded to ${info.width}x${info.height}`);
+  if (info.channels === c) {
+    out.set(data.subarray(0, px * c));
+  } else if (info.channels === 1 && c === 3) {
+    for (let i = 0; i < px; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = data[i];
+  } else {
+    throw new Error(`decoded to ${info.channels} channels, expected ${c}`);
+  }
+}
+
+/** Runs fn(i) for i in 0..n-1 with at most `limit` in flight. */
+async function forEachBounded(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
+}
+
+async function listDir(dir: string): Promise<import('node:fs').Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new DataError(`cannot read image folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+}
+
+/** Lists the class folders and their image files; anything else is reported in `skipped`. */
+async function scan(root: string, classesOpt: string[] | undefined, skipped: Skipped[]): Promise<{ classes: string[]; files: string[]; labels: number[] }> {
+  const st = await stat(root).catch(() => null);
+  if (!st?.isDirectory()) throw new DataError(`image folder ${root} does not exist or is not a directory`);
+  const entries = (await listDir(root)).filter((e) => !e.name.startsWith('.'));
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(byCodePoint);
+  for (const e of entries) if (!e.isDirectory()) skipped.push({ file: join(root, e.name), reason: 'not inside a class folder' });
+  const classes = classesOpt ?? folders;
+  if (classes.length === 0) throw new DataError(`image folder ${root} has no class folders; expected ${root}/<label>/*.jpg`);
+  if (classes.length > 256) throw new DataError(`image folder ${root} has ${classes.length} classes; at most 256 are supported`);
+  for (const f of folders) if (!classes.includes(f)) skipped.push({ file: join(root, f), reason: 'folder is not one of the classes' });
+
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (const [label, name] of classes.entries()) {
+    const dir = join(root, name);
+    if (!folders.includes(name)) throw new DataError(`class '${name}' has no folder ${dir}`);
+    const names = (await listDir(dir)).filter((e) => !e.name.startsWith('.')).map((e) => e.name).sort(byCodePoint);
+    let count = 0;
+    for (const f of names) {
+      if (IMAGE_EXTENSIONS.includes(extname(f).toLowerCase())) {
+        files.push(join(dir, f));
+        labels.push(label);
+        count++;
+      } else {
+        skipped.push({ file: join(dir, f), reason: `unsupported extension (expected ${IMAGE_EXTENSIONS.join(' ')})` });
+      }
+    }
+    if (count === 0) throw new DataError(`class folder ${dir} has no images (${IMAGE_EXTENSIONS.join(' ')})`);
+  }
+  return { classes, files, labels };
+}
+
+/** Decodes every image under root into one ImageSet (before splitting). */
+export async function readImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<{ set: ImageSet; skipped: Skipped[] }> {
+  const shape = checkShape(opts.shape ?? DEFAULTS.imageShape);
+  const concurrency = opts.concurrency ?? 2 * availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`concurrency must be a positive integer, got ${opts.concurrency}`);
+  const skipped: Skipped[] = [];
+  const { classes, files, labels } = await scan(root, opts.classes, skipped);
+  if (opts.strict && skipped.length) throw new DataError(`${skipped[0].file}: ${skipped[0].reason} (strict mode)`);
+
+  const per = shape[0] * shape[1] * shape[2];
+  const all = sharedBytes(files.length * per, root);
+  const ok = new Uint8Array(files.length);
+  let strictError: DataError | null = null;
+  await forEachBounded(files.length, concurrency, async (i) => {
+    if (strictError) return;
+    try {
+      await decodeInto(files[i], shape, all.subarray(i * per, (i + 1) * per));
+      ok[i] = 1;
+    } catch (e) {
+      const reason = `cannot decode: ${(e as Error).message.split('\n')[0]}`;
+      if (opts.strict) strictError ??= new DataError(`${files[i]}: ${reason} (strict mode)`, { cause: e });
+      else skipped.push({ file: files[i], reason });
+    }
+  });
+  if (strictError) throw strictError;
+
+  // Close the gaps left by skipped files, in place: [n, h, w, c] stays contiguous.
+  let n = 0;
+  const lab = sharedBytes(files.length, root);
+  for (let i = 0; i < files.length; i++) {
+    if (!ok[i]) continue;
+    if (n !== i) all.copyWithin(n * per, i * per, (i + 1) * per);
+    lab[n++] = labels[i];
+  }
+  if (n === 0) throw new DataError(`no image under ${root} could be decoded (${skipped.length} skipped, first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
+  skipped.sort((a, b) => byCodePoint(a.file, b.file));
+  return { set: { images: all.subarray(0, n * per), labels: lab.subarray(0, n), n, shape, classes }, skipped };
+}
+
+/** Reads an image folder and splits it (seeded, stratified) into train and test. */
+export async function loadImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<DatasetSplits> {
+  const { set, skipped } = await readImageFolder(root, opts);
+  const { train, test } = splitIndices(set.labels, set.classes.length, opts.testFraction ?? DEFAULTS.testFraction, opts.seed ?? DEFAULTS.seed);
+  return { source: `image folder ${root}`, train: subset(set, train), test: subset(set, test), skipped };
+}
