@@ -1,0 +1,98 @@
+/**
+ * Piscina entry of a gradient thread. Each thread lazily builds one Replica of
+ * the spec on its own tfjs backend and serves any task kind; all arrays are the
+ * shared views from workerData (see @tensorpool/core protocol/thread.ts).
+ */
+import { threadId, workerData } from 'node:worker_threads';
+import { adamUpdate, initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
+import { encodeThreadError, type ThreadInit, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
+import { viewsOf, type SharedViews } from './shared-state.js';
+
+interface ThreadState {
+  replica: Replica;
+  views: SharedViews;
+  /** weightsVersion last copied into the replica's variables. */
+  version: number;
+  backend: string;
+  sampleSize: number;
+}
+
+const init = workerData as ThreadInit<ModelSpec>;
+let state: Promise<ThreadState> | undefined;
+
+async function build(): Promise<ThreadState> {
+  const backend = await initBackend(init.backend as 'wasm' | 'cpu', { inWorkerThread: true });
+  const [h, w, c] = init.spec.inputShape;
+  return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c };
+}
+
+function sync(s: ThreadState, version: number): void {
+  if (s.version !== version) {
+    s.replica.setWeights(s.views.weights);
+    s.version = version;
+  }
+}
+
+/** Views of samples [start, start+count) of input buffer `b`. */
+function batch(s: ThreadState, b: number, start: number, count: number) {
+  return {
+    x: s.views.inputs[b].subarray(start * s.sampleSize, (start + count) * s.sampleSize),
+    labels: s.views.labels[b].subarray(start, start + count),
+    ids: s.views.sampleIds[b].subarray(start, start + count),
+  };
+}
+
+export default async function run(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kind']]> {
+  try {
+    return await handle(task);
+  } catch (e) {
+    throw encodeThreadError(e);
+  }
+}
+
+async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kind']]> {
+  state ??= build();
+  const s = await state;
+  switch (task.kind) {
+    case 'warmup':
+      return { threadId, backend: s.backend };
+    case 'gradients': {
+      sync(s, task.weightsVersion);
+      const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
+      const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.views.grads[task.slot]);
+      return { lossSum: r.lossSum, correct: r.correct, count: r.count } satisfies SampleStats;
+    }
+    case 'reduceAdam': {
+      const { grads, weights, adamM, adamV } = s.views;
+      const g0 = grads[0];
+      const { start, end, scale } = task;
+      // g = (sum of slots) * scale, accumulated in slot 0 in fixed slot order
+      // so the result does not depend on which thread runs which slice.
+      if (task.slots === 1) {
+        for (let i = start; i < end; i++) g0[i] *= scale;
+      } else {
+        for (let k = 1; k < task.slots; k++) {
+          const gk = grads[k];
+          for (let i = start; i < end; i++) g0[i] += gk[i];
+        }
+        for (let i = start; i < end; i++) g0[i] *= scale;
+      }
+      adamUpdate(weights, g0, adamM, adamV, task.step, task, start, end);
+      return { done: true };
+    }
+    case 'evaluate': {
+      sync(s, task.weightsVersion);
+      const { x, labels } = batch(s, task.buffer, task.start, task.count);
+      const r = s.replica.evaluate(x, labels, task.count);
+      s.views.predictions.set(r.predictions, task.start);
+      return { lossSum: r.lossSum, correct: r.correct, count: r.count } satisfies SampleStats;
+    }
+    case 'predict': {
+      sync(s, task.weightsVersion);
+      const { x } = batch(s, task.buffer, task.start, task.count);
+      const p = s.replica.predict(x, task.count);
+      s.views.probabilities.set(p, task.start * init.classes);
+      return { done: true };
+    }
+  }
+}
