@@ -1,0 +1,206 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core registers no gradient functions itself; the union package's node
+// bundle registers them all (its ESM deep import does not resolve under Node).
+import '@tensorflow/tfjs';
+import { ModelError, UsageError } from '@tensorpool/core';
+import type { ModelSpec } from './spec.js';
+import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
+import { forwardLogits, type LayerParams, type MaskFn } from './forward.js';
+import { fillDropoutMask } from './dropout.js';
+
+export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
+export interface BatchStats { lossSum: number; correct: number; count: number }
+export interface EvalResult extends BatchStats { predictions: Int32Array }
+
+/** Samples per forward pass in predict/evaluate, to bound activation memory (seed net: ~5 MB per sample). */
+const EVAL_CHUNK = 32;
+
+/**
+ * One model instance on the current tfjs backend, driven by flat weight
+ * vectors (manifest order). Weights live in tf.Variables created once;
+ * setWeights overwrites their storage in place on the wasm and cpu backends
+ * (no allocation per step), and falls back to assign() elsewhere.
+ */
+export class Replica {
+  readonly manifest: WeightManifest;
+  readonly spec: ModelSpec;
+  private readonly infos: LayerInfo[];
+  private readonly vars: tf.Variable[] = [];
+  /** Per layer index: its kernel/bias variables (weighted layers only). */
+  private readonly params: (LayerParams | undefined)[] = [];
+  private readonly featureSize: number;
+  private readonly classes: number;
+  private disposed = false;
+
+  constructor(spec: ModelSpec) {
+    this.spec = spec;
+    this.infos = layerInfos(spec);
+    this.manifest = weightManifest(spec);
+    const [h, w, c] = spec.inputShape;
+    this.featureSize = h * w * c;
+    this.classes = spec.labels.length;
+    for (const info of this.infos) {
+      if (!info.kernel || !info.bias) continue;
+      const kernel = tf.variable(tf.zeros(info.kernel.shape), true);
+      const bias = tf.variable(tf.zeros(info.bias.shape), true);
+      this.vars.push(kernel, bias);
+      this.params[info.index] = { kernel, bias };
+    }
+  }
+
+  setWeights(flat: Float32Array): void {
+    this.check();
+    if (flat.length !== this.manifest.total) {
+      throw new ModelError(`weights have ${flat.length} values but model '${this.spec.name}' needs ${this.manifest.total}`);
+    }
+    this.manifest.entries.forEach((e, i) => writeInto(this.vars[i], flat.subarray(e.offset, e.offset + e.size)));
+  }
+
+  /** A copy of the current weights as one flat vector. */
+  getWeights(out = new Float32Array(this.manifest.total)): Float32Array {
+    this.check();
+    this.manifest.entries.forEach((e, i) => readInto(this.vars[i], out, e.offset));
+    return out;
+  }
+
+  /**
+   * Gradient of the SUMMED categorical cross-entropy over the n samples,
+   * written into gradOut (manifest order). x: [n, h, w, c] float32, labels: [n].
+   */
+  gradients(x: Float32Array, labels: ArrayLike<number>, n: number, opts: GradientOptions, gradOut: Float32Array): BatchStats {
+    this.check();
+    this.checkBatch(x, labels, n);
+    if (gradOut.length !== this.manifest.total) throw new UsageError(`gradOut has ${gradOut.length} values, needs ${this.manifest.total}`);
+    if (opts.training && opts.sampleIds.length < n) throw new UsageError(`sampleIds has ${opts.sampleIds.length} entries for ${n} samples`);
+    if (n === 0) {
+      gradOut.fill(0);
+      return { lossSum: 0, correct: 0, count: 0 };
+    }
+    let correct = 0;
+    let lossSum = 0;
+    tf.tidy(() => {
+      const xt = tf.tensor4d(x.subarray(0, n * this.featureSize), [n, ...this.spec.inputShape]);
+      const yt = tf.oneHot(tf.tensor1d(Int32Array.from({ length: n }, (_, i) => labels[i]), 'int32'), this.classes);
+      const mask: MaskFn | null = opts.training
+        ? (layer, rate, shape, rows) => {
+            const per = shape.reduce((a, b) => a * b, 1);
+            return tf.tensor(fillDropoutMask(new Float32Array(rows * per), rows, per, rate, layer, opts), [rows, ...shape]);
+          }
+        : null;
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = forwardLogits(this.spec, this.infos, this.params, xt, mask);
+        correct = countCorrect(logits, labels, n);
+        // Summed CE = -sum(onehot * log_softmax(logits)); log-softmax is stable for large logits.
+        return tf.neg(tf.sum(tf.mul(yt, tf.logSoftmax(logits)))) as tf.Scalar;
+      }, this.vars);
+      lossSum = value.dataSync()[0];
+      this.manifest.entries.forEach((e, i) => readInto(grads[this.vars[i].name], gradOut, e.offset));
+    });
+    return { lossSum, correct, count: n };
+  }
+
+  /** Softmax probabilities [n, classes], row-major. */
+  predict(x: Float32Array, n: number): Float32Array {
+    this.check();
+    this.checkBatch(x, null, n);
+    const out = new Float32Array(n * this.classes);
+    for (let s = 0; s < n; s += EVAL_CHUNK) {
+      const m = Math.min(EVAL_CHUNK, n - s);
+      tf.tidy(() => {
+        const probs = tf.softmax(this.logits(x, s, m));
+        readInto(probs, out, s * this.classes);
+      });
+    }
+    return out;
+  }
+
+  evaluate(x: Float32Array, labels: ArrayLike<number>, n: number): EvalResult {
+    this.check();
+    this.checkBatch(x, labels, n);
+    const predictions = new Int32Array(n);
+    let lossSum = 0;
+    let correct = 0;
+    for (let s = 0; s < n; s += EVAL_CHUNK) {
+      const m = Math.min(EVAL_CHUNK, n - s);
+      tf.tidy(() => {
+        const logits = this.logits(x, s, m);
+        const yt = tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, i) => labels[s + i]), 'int32'), this.classes);
+        lossSum += tf.neg(tf.sum(tf.mul(yt, tf.logSoftmax(logits)))).dataSync()[0];
+        const am = tf.argMax(logits, 1).dataSync();
+        for (let i = 0; i < m; i++) {
+          predictions[s + i] = am[i];
+          if (am[i] === labels[s + i]) correct++;
+        }
+      });
+    }
+    return { lossSum, correct, count: n, predictions };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.vars) v.dispose();
+  }
+
+  /** Inference logits of samples [s, s+m) (no dropout). */
+  private logits(x: Float32Array, s: number, m: number): tf.Tensor2D {
+    const f = this.featureSize;
+    const xt = tf.tensor4d(x.subarray(s * f, (s + m) * f), [m, ...this.spec.inputShape]);
+    return forwardLogits(this.spec, this.infos, this.params, xt, null);
+  }
+
+  private check(): void {
+    if (this.disposed) throw new UsageError('this Replica was disposed');
+  }
+
+  private checkBatch(x: Float32Array, labels: ArrayLike<number> | null, n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`batch size n must be a non-negative integer, got ${n}`);
+    const [h, w, c] = this.spec.inputShape;
+    if (x.length < n * this.featureSize) throw new UsageError(`x has ${x.length} values, needs ${n} x ${h}x${w}x${c} = ${n * this.featureSize}`);
+    if (labels) {
+      if (labels.length < n) throw new UsageError(`labels has ${labels.length} entries for ${n} samples`);
+      for (let i = 0; i < n; i++) {
+        const y = labels[i];
+        if (!Number.isInteger(y) || y < 0 || y >= this.classes) throw new UsageError(`labels[${i}] is ${y}; must be a class index in [0, ${this.classes})`);
+      }
+    }
+  }
+}
+
+function countCorrect(logits: tf.Tensor2D, labels: ArrayLike<number>, n: number): number {
+  const am = tf.argMax(logits, 1).dataSync();
+  let c = 0;
+  for (let i = 0; i < n; i++) if (am[i] === labels[i]) c++;
+  return c;
+}
+
+/** Backend storage of a float32 tensor as a live typed-array view, where the backend allows (wasm heap, cpu values). */
+function storage(t: tf.Tensor): Float32Array | null {
+  const backend = tf.backend() as unknown as {
+    typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array;
+    data?: { get(id: object): { values?: unknown } | undefined };
+  };
+  const name = tf.getBackend();
+  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
+  if (name === 'cpu' && backend.data) {
+    const v = backend.data.get(t.dataId)?.values;
+    if (v instanceof Float32Array && v.length === t.size) return v;
+  }
+  return null;
+}
+
+/** Copies src into a float32 variable in place (one memcpy on wasm/cpu). */
+function writeInto(v: tf.Variable, src: Float32Array): void {
+  const view = storage(v);
+  if (view) {
+    view.set(src);
+    return;
+  }
+  v.assign(tf.tensor(src.slice(), v.shape));
+}
+
+/** Copies a float32 tensor into out at offset with one copy (no intermediate array on wasm). */
+function readInto(t: tf.Tensor, out: Float32Array, offset: number): void {
+  const view = storage(t);
+  out.set(view ?? (t.dataSync() as Float32Array), offset);
+}
