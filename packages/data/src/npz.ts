@@ -7,7 +7,6 @@
  * is a pickled object array, refused with how to re-save it.
  */
 import { readFile, open } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { unzipSync } from 'fflate';
 import { DataError } from '@tensorpool/core';
 import { parseNpyHeader, PickledArrayError } from './npy.js';
@@ -112,5 +111,5 @@ export async function loadNpy(file: string): Promise<never> {
     }
     throw e;
   }
-  throw new DataError(`${basename(file)} holds one array of shape (${shape.join(', ')}) without labels; ${RESAVE} and pass the .npz`);
+  throw new DataError(`${file} holds one array of shape (${shape.join(', ')}) without labels; ${RESAVE} and pass the .npz`);
 }
