@@ -7,3 +7,6 @@ export * from './dropout.js';
 export * from './forward.js';
 export * from './replica.js';
 export * from './adam.js';
+export * from './summary.js';
+export * from './keras-io.js';
+export * from './keras.js';
