@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as summary } from './summary.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`.
@@ -6,7 +7,7 @@ import type { Command } from 'commander';
  */
 type Register = (program: Command) => void;
 
-const registers: Register[] = [];
+const registers: Register[] = [summary];
 
 export function registerCommands(program: Command): void {
   for (const register of registers) register(program);
