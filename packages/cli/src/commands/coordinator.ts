@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { UsageError } from '@tensorpool/core';
+import { Coordinator, stderrLogger, untilSignal } from '@tensorpool/queue';
+
+
+function positiveInt(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
+    return n;
+  };
+}
+
+/** `tensorpool coordinator`: starts jobs, averages epochs, saves models (REDIS_URL, TENSORPOOL_PREFIX). */
+export function register(program: Command): void {
+  program
+    .command('coordinator')
+    .description('run the coordinator of distributed training jobs (state in Redis at REDIS_URL; restart-safe)')
+    .option('--models-dir <dir>', 'where final models are saved when a job has no out', 'models')
+    .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', positiveInt('--threads'))
+    .option('--concurrency <n>', 'jobs started / epochs averaged at once', positiveInt('--concurrency'), 4)
+    .action(async (o: { modelsDir: string; threads?: number; concurrency: number }) => {
+      const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger });
+      await c.start();
+      const sig = await untilSignal();
+      stderrLogger.info(`coordinator: ${sig}, finishing the step in progress`);
+      await c.close();
+    });
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { QueueClient, type JobStatus } from '@tensorpool/queue';
+
+function pct(x: number | undefined): string {
+  return x === undefined ? '-' : `${(100 * x).toFixed(2)}%`;
+}
+
+export function formatStatus(s: JobStatus): string {
+  const lines = [
+    `job ${s.id}${s.name ? ` (${s.name})` : ''}: ${s.state}, epoch ${s.epoch} of ${s.epochs} done, ${(100 * s.progress).toFixed(1)}%`,
+    `  ${s.preset ?? 'custom spec'} on ${s.data}, ${s.shards} shards, optimizer ${s.optimizer}`,
+  ];
+  if (s.error) lines.push(`  error: ${s.error}`);
+  for (const e of s.epochMetrics) {
+    lines.push(`  epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} val_loss ${e.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(e.valAccuracy)} (${e.samples} samples, ${e.seconds.toFixed(1)} s)`);
+  }
+  lines.push(`  workers seen: ${s.workers.length ? s.workers.join(', ') : 'none yet'}`);
+  if (s.out) lines.push(`  model: ${s.out}`);
+  return lines.join('\n');
+}
+
+/** `tensorpool status JOB [--json]`: state, epoch k of N, progress, per-epoch metrics, workers seen. */
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show a distributed job: state, epoch k of N, progress, per-epoch metrics, workers seen')
+    .argument('<job>', 'job id printed by enqueue')
+    .option('--json', 'print the status as JSON')
+    .action(async (job: string, o: { json?: boolean }) => {
+      const client = new QueueClient();
+      try {
+        const s = await client.status(job);
+        process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
+      } finally {
+        await client.close();
+      }
+    });
+}

@@ -1,0 +1,72 @@
+/**
+ * The coordinator's evaluation: validation after each epoch and, after the
+ * last, the test metrics and the saved model (the same directory format as
+ * `tensorpool train`: model.json + weights, metrics.json).
+ *
+ * Validation uses the job's test split (limited by `testLimit`), like the
+ * seed script's validation_data; the final evaluation of the last epoch is
+ * reused for the test metrics instead of running twice.
+ */
+import { resolve, join } from 'node:path';
+import type { EvalResult } from '@tensorpool/training';
+import { classMetrics } from '@tensorpool/training/metrics';
+import { saveModelDir } from '@tensorpool/training/model-dir';
+import { datasetFor } from './datasets.js';
+import { TrainerCache } from './trainers.js';
+import type { JobRecord } from './state.js';
+
+export class Evaluator {
+  private readonly trainers = new TrainerCache();
+  private readonly threads?: number;
+  private readonly modelsDir: string;
+  /** Last evaluation per job: reused when the same weights are evaluated again. */
+  private readonly last = new Map<string, { weights: Float32Array; result: EvalResult }>();
+
+  constructor(opts: { threads?: number; modelsDir: string }) {
+    this.threads = opts.threads;
+    this.modelsDir = opts.modelsDir;
+  }
+
+  async validate(rec: JobRecord, weights: Float32Array): Promise<EvalResult> {
+    const cached = this.last.get(rec.id);
+    if (cached && cached.weights.length === weights.length && cached.weights.every((x, i) => x === weights[i])) return cached.result;
+    const o = rec.options;
+    const data = await datasetFor(o);
+    const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
+    try {
+      trainer.setWeights(weights);
+      const result = await trainer.evaluate(data.test, { normalization: o.normalization });
+      this.last.set(rec.id, { weights, result });
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  /** Test metrics of the final weights and the saved model's directory. */
+  async finish(rec: JobRecord, weights: Float32Array): Promise<{ metrics: Record<string, unknown>; out: string }> {
+    const o = rec.options;
+    const test = await this.validate(rec, weights);
+    this.last.delete(rec.id);
+    const out = resolve(o.out ?? join(this.modelsDir, rec.id));
+    const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
+    const metrics = {
+      jobId: rec.id,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      testSamples: test.count,
+      ...cm,
+      epochs: o.epochs,
+      shards: o.shards,
+      optimizer: o.optimizer,
+      seed: o.seed,
+      modelDir: out,
+    };
+    await saveModelDir(out, { spec: o.spec, weights, normalization: o.normalization, metrics });
+    return { metrics, out };
+  }
+
+  async close(): Promise<void> {
+    await this.trainers.close();
+  }
+}

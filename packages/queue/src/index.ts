@@ -1,0 +1,15 @@
+export * from './keys.js';
+export * from './schema.js';
+export * from './redis.js';
+export * from './average.js';
+export * from './results.js';
+export * from './blobs.js';
+export * from './state.js';
+export * from './heartbeat.js';
+export * from './queues.js';
+export * from './timing.js';
+export * from './log.js';
+export { QueueClient, cleanupJob, type ClientOptions, type QueueStats } from './client.js';
+export { Coordinator, type CoordinatorOptions } from './coordinator.js';
+export { ShardWorker, type ShardWorkerOptions, type ShardOutcome } from './worker.js';
+export * from './signals.js';

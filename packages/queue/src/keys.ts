@@ -1,0 +1,100 @@
+/**
+ * Every Redis key and BullMQ queue name tensorpool uses, built in one place
+ * under one prefix (DEFAULTS.queuePrefix, or TENSORPOOL_PREFIX). Tests use
+ * their own prefix and delete `prefix:*` afterwards.
+ *
+ * BullMQ job ids cannot contain ':', so job-scoped ids use '-'.
+ */
+import { DEFAULTS, UsageError } from '@tensorpool/core';
+
+export interface Keys {
+  readonly prefix: string;
+  /** BullMQ `prefix` option: its keys live under `${prefix}:bull:<queue>:...`. */
+  readonly bullPrefix: string;
+  /** Queue of admitted training jobs, processed by the coordinator (init + first epoch). */
+  readonly trainQueue: string;
+  /** Queue of epoch parent jobs, processed by the coordinator when all shards are done. */
+  readonly epochQueue: string;
+  /** Queue of shard jobs, processed by workers. */
+  readonly shardQueue: string;
+  /** Hash: the job record (state, spec, options, epoch, timestamps, error). */
+  job(jobId: string): string;
+  /** Sorted set of all job ids, scored by creation time. */
+  readonly jobs: string;
+  /** Set of job ids whose state is queued or running (the coordinator resumes these). */
+  readonly active: string;
+  /** Global weights at the start of `epoch` (epoch = epochs means final weights). */
+  weights(jobId: string, epoch: number): string;
+  /** Hash of averaged Adam state at the start of `epoch`: m, v blobs and step. */
+  adam(jobId: string, epoch: number): string;
+  /** Hash of one shard's result: weights, m, v blobs and meta JSON. Written once (idempotent). */
+  result(jobId: string, epoch: number, shard: number): string;
+  /** Hash of per-shard Adam state kept across epochs (policy 'per-shard'). */
+  shardAdam(jobId: string, shard: number): string;
+  /** Hash: epoch -> JSON per-epoch metrics. */
+  epochMetrics(jobId: string): string;
+  /** String: JSON final test metrics. */
+  metrics(jobId: string): string;
+  /** Hash: shard -> fraction done of the running epoch. */
+  progress(jobId: string): string;
+  /** Set of worker ids that ran shards of this job. */
+  jobWorkers(jobId: string): string;
+  /** String with TTL: a live worker's heartbeat (JSON). */
+  worker(workerId: string): string;
+  /** Set of worker ids ever seen (pruned when heartbeats expire). */
+  readonly workers: string;
+  /** Counter: shard results accepted (Prometheus shards_done). */
+  readonly shardsDone: string;
+  /** Counter: rejected shard results. */
+  readonly shardsRejected: string;
+  /** BullMQ job ids. */
+  epochJobId(jobId: string, epoch: number): string;
+  shardJobId(jobId: string, epoch: number, shard: number): string;
+}
+
+const PREFIX_RE = /^[A-Za-z0-9_.{}-]+(:[A-Za-z0-9_.{}-]+)*$/;
+
+export function resolvePrefix(prefix?: string): string {
+  return prefix ?? process.env.TENSORPOOL_PREFIX ?? DEFAULTS.queuePrefix;
+}
+
+export function createKeys(prefix?: string): Keys {
+  const p = resolvePrefix(prefix);
+  if (!PREFIX_RE.test(p)) throw new UsageError(`key prefix '${p}' must be letters, digits, '_', '.', '-' (':' between parts)`);
+  const j = (id: string) => `${p}:job:${id}`;
+  return {
+    prefix: p,
+    bullPrefix: `${p}:bull`,
+    trainQueue: 'train',
+    epochQueue: 'epochs',
+    shardQueue: 'shards',
+    job: j,
+    jobs: `${p}:jobs`,
+    active: `${p}:active`,
+    weights: (id, e) => `${j(id)}:weights:${e}`,
+    adam: (id, e) => `${j(id)}:adam:${e}`,
+    result: (id, e, s) => `${j(id)}:result:${e}:${s}`,
+    shardAdam: (id, s) => `${j(id)}:shard-adam:${s}`,
+    epochMetrics: (id) => `${j(id)}:epochs`,
+    metrics: (id) => `${j(id)}:metrics`,
+    progress: (id) => `${j(id)}:progress`,
+    jobWorkers: (id) => `${j(id)}:workers`,
+    worker: (w) => `${p}:worker:${w}`,
+    workers: `${p}:workers`,
+    shardsDone: `${p}:stats:shards-done`,
+    shardsRejected: `${p}:stats:shards-rejected`,
+    epochJobId: (id, e) => `${id}-e${e}`,
+    shardJobId: (id, e, s) => `${id}-e${e}-s${s}`,
+  };
+}
+
+/** Keys of one job that are deleted once it finishes, except the record and metrics. */
+export function scratchKeys(keys: Keys, jobId: string, epochs: number, shards: number): string[] {
+  const out: string[] = [keys.progress(jobId)];
+  for (let e = 0; e <= epochs; e++) {
+    out.push(keys.weights(jobId, e), keys.adam(jobId, e));
+    for (let s = 0; s < shards; s++) out.push(keys.result(jobId, e, s));
+  }
+  for (let s = 0; s < shards; s++) out.push(keys.shardAdam(jobId, s));
+  return out;
+}

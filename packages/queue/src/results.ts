@@ -1,0 +1,91 @@
+/**
+ * Shard results in Redis, keyed by (job, epoch, shard) and written once:
+ * a Lua script stores the hash only if the key does not exist, so a
+ * duplicate delivery of a shard (BullMQ is at-least-once) never replaces or
+ * double-counts the first result. Results are validated before they are
+ * stored and again when read (size, NaN/Inf).
+ */
+import type { Redis } from 'ioredis';
+import { decodeWeights, encodeWeights, JobError, type ShardResultMeta } from '@tensorpool/core';
+import type { Keys } from './keys.js';
+
+export interface ShardResult {
+  weights: Float32Array;
+  /** Adam moments after the local epoch (absent when the policy does not need them). */
+  m?: Float32Array;
+  v?: Float32Array;
+  meta: ShardResultMeta;
+}
+
+export interface ShardRef {
+  jobId: string;
+  epoch: number;
+  shard: number;
+  /** Number of weights of the job's model. */
+  expected: number;
+}
+
+const STORE_ONCE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('INCR', KEYS[2])
+return 1`;
+
+export function describeShard(ref: Pick<ShardRef, 'epoch' | 'shard'>): string {
+  return `shard ${ref.shard} of epoch ${ref.epoch + 1}`;
+}
+
+function checkVector(x: Float32Array, ref: ShardRef, what: string): void {
+  const name = `${describeShard(ref)}: ${what}`;
+  if (x.length !== ref.expected) throw new JobError(`${name} has ${x.length} values, expected ${ref.expected}: rejected`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new JobError(`${name} contains ${x[i]} at index ${i}: rejected`);
+  }
+}
+
+function checkMeta(meta: ShardResultMeta, ref: ShardRef): void {
+  if (!Number.isSafeInteger(meta.samples) || meta.samples < 0) {
+    throw new JobError(`${describeShard(ref)}: sample count ${meta.samples} is not a non-negative integer: rejected`);
+  }
+}
+
+/**
+ * Validates and stores a shard result once. Returns true when this call
+ * stored it, false when a result for (job, epoch, shard) already existed.
+ * Throws JobError (and stores nothing) when the result is invalid.
+ */
+export async function storeShardResult(redis: Redis, keys: Keys, ref: ShardRef, result: ShardResult): Promise<boolean> {
+  checkVector(result.weights, ref, 'weights');
+  if (result.m) checkVector(result.m, ref, 'Adam m');
+  if (result.v) checkVector(result.v, ref, 'Adam v');
+  checkMeta(result.meta, ref);
+  const args: (string | Buffer)[] = ['weights', encodeWeights(result.weights), 'meta', JSON.stringify(result.meta)];
+  if (result.m && result.v) args.push('m', encodeWeights(result.m), 'v', encodeWeights(result.v));
+  const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard), keys.shardsDone, ...args);
+  if (stored === 1) await redis.sadd(keys.jobWorkers(ref.jobId), result.meta.worker);
+  return stored === 1;
+}
+
+export async function hasShardResult(redis: Redis, keys: Keys, ref: Omit<ShardRef, 'expected'>): Promise<boolean> {
+  return (await redis.exists(keys.result(ref.jobId, ref.epoch, ref.shard))) === 1;
+}
+
+/** Reads and re-validates a stored shard result; JobError naming the shard when missing or corrupt. */
+export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResult> {
+  const key = keys.result(ref.jobId, ref.epoch, ref.shard);
+  const [weights, m, v, meta] = await redis.hmgetBuffer(key, 'weights', 'm', 'v', 'meta');
+  const what = describeShard(ref);
+  if (!weights || !meta) throw new JobError(`${what}: no result stored`);
+  let parsed: ShardResultMeta;
+  try {
+    parsed = JSON.parse(meta.toString('utf8')) as ShardResultMeta;
+  } catch {
+    throw new JobError(`${what}: result metadata is not JSON: rejected`);
+  }
+  checkMeta(parsed, ref);
+  return {
+    weights: decodeWeights(weights, { expected: ref.expected, what: `${what} weights` }),
+    ...(m && v ? { m: decodeWeights(m, { expected: ref.expected, what: `${what} Adam m` }), v: decodeWeights(v, { expected: ref.expected, what: `${what} Adam v` }) } : {}),
+    meta: parsed,
+  };
+}

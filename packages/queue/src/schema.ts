@@ -1,0 +1,81 @@
+/**
+ * The training-job payload, validated at the boundary (CLI enqueue, HTTP
+ * POST /jobs). Errors name the bad field: "epochs: must be >= 1, got -2".
+ * The payload carries references only (preset or spec, dataset ref), never
+ * the dataset or weights.
+ */
+import { z } from 'zod';
+import { DEFAULTS, JobError } from '@tensorpool/core';
+import { getPreset, validateSpec, type ModelSpec } from '@tensorpool/engine';
+
+/**
+ * What happens to Adam's moments (m, v) between epochs, when each shard
+ * trains one local epoch from the averaged weights:
+ * - 'average': m and v are averaged like the weights (sample-weighted) and
+ *   every shard starts the next epoch from them; the step count continues.
+ *   Closest to one optimizer over all data; the default.
+ * - 'per-shard': shard k keeps its own m, v across epochs.
+ * - 'reset': every epoch starts with zero moments and step 0.
+ */
+export const OPTIMIZER_POLICIES = ['average', 'per-shard', 'reset'] as const;
+export type OptimizerPolicy = (typeof OPTIMIZER_POLICIES)[number];
+
+const int = (min: number) => z.number({ error: (i) => (i.input === undefined ? 'is required' : `must be a number, got ${typeName(i.input)}`) }).int('must be an integer').min(min, `must be >= ${min}`);
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+export const jobPayloadSchema = z
+  .object({
+    preset: z.string().min(1).optional(),
+    spec: z.unknown().optional(),
+    data: z.string({ error: (i) => (i.input === undefined ? 'is required (a dataset name such as fashion-mnist, or a path on the shared volume)' : `must be a string, got ${typeName(i.input)}`) }).min(1, 'must not be empty'),
+    epochs: int(1),
+    shards: int(1).max(1024, 'must be <= 1024').default(2),
+    batchSize: int(1).default(DEFAULTS.batchSize),
+    seed: int(0).default(DEFAULTS.seed),
+    learningRate: z.number().positive('must be > 0').finite().default(DEFAULTS.learningRate),
+    augment: z.enum(['none', 'online']).default(DEFAULTS.augment),
+    normalization: z.union([z.enum(['div256', 'div255']), z.object({ mean: z.array(z.number()), std: z.array(z.number()) })]).default(DEFAULTS.normalization),
+    optimizer: z.enum(OPTIMIZER_POLICIES).default('average'),
+    /** Keep only the first N training / test samples (small runs and tests). */
+    limit: int(1).optional(),
+    testLimit: int(1).optional(),
+    /** Directory the final model is saved to (default <coordinator models dir>/<jobId>). */
+    out: z.string().min(1).optional(),
+    name: z.string().max(200).optional(),
+  }, { error: (i) => (i.input === undefined ? 'a job payload is required' : `job payload must be a JSON object, got ${typeName(i.input)}`) })
+  .strict();
+
+export type JobPayloadInput = z.input<typeof jobPayloadSchema>;
+
+/** A validated job: the payload with defaults applied and the model spec resolved. */
+export interface JobOptions extends Omit<z.output<typeof jobPayloadSchema>, 'spec' | 'preset'> {
+  preset?: string;
+  spec: ModelSpec;
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length ? issue.path.join('.') : 'payload';
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  return `${field}: ${issue.message}`;
+}
+
+/** Validates a job payload; throws JobError naming every bad field. */
+export function parseJobPayload(input: unknown): JobOptions {
+  const r = jobPayloadSchema.safeParse(input);
+  if (!r.success) {
+    throw new JobError(`invalid job: ${r.error.issues.map(formatIssue).join('; ')}`);
+  }
+  const { preset, spec: rawSpec, ...rest } = r.data;
+  if (preset === undefined && rawSpec === undefined) throw new JobError("invalid job: preset: is required (or give a model 'spec')");
+  if (preset !== undefined && rawSpec !== undefined) throw new JobError("invalid job: give either 'preset' or 'spec', not both");
+  let spec: ModelSpec;
+  try {
+    spec = preset !== undefined ? getPreset(preset) : validateSpec(rawSpec);
+  } catch (e) {
+    throw new JobError(`invalid job: ${preset !== undefined ? 'preset' : 'spec'}: ${(e as Error).message}`, { cause: e });
+  }
+  return { ...rest, ...(preset !== undefined ? { preset } : {}), spec };
+}

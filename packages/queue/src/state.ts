@@ -1,0 +1,185 @@
+/**
+ * The job record in Redis and the status model users see.
+ *
+ * A job moves queued -> running -> completed | failed | cancelled. The
+ * record (a hash) holds the validated options, the number of completed
+ * epochs and timestamps; everything the coordinator needs to resume a job
+ * after a restart lives here and in the epoch's weight blobs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { JobError } from '@tensorpool/core';
+import type { Keys } from './keys.js';
+import type { JobOptions } from './schema.js';
+
+export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+
+export interface JobRecord {
+  id: string;
+  state: JobState;
+  options: JobOptions;
+  /** Epochs completed and averaged (0..epochs). */
+  epoch: number;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  error?: string;
+  /** Directory of the saved model, once completed. */
+  out?: string;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Sample-weighted mean of the shards' training loss/accuracy. */
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  samples: number;
+  /** Wall time from the epoch's start to its average. */
+  seconds: number;
+  /** Per shard: samples, seconds and which worker ran it. */
+  shards: { shard: number; samples: number; seconds: number; worker: string }[];
+}
+
+export interface JobStatus {
+  id: string;
+  name?: string;
+  state: JobState;
+  epoch: number;
+  epochs: number;
+  shards: number;
+  /** 0..1 over the whole job. */
+  progress: number;
+  epochMetrics: EpochMetrics[];
+  workers: string[];
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+  out?: string;
+  optimizer: string;
+  preset?: string;
+  data: string;
+}
+
+export function newJobId(): string {
+  return `j${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+export async function createJobRecord(redis: Redis, keys: Keys, options: JobOptions, id = newJobId()): Promise<JobRecord> {
+  const rec: JobRecord = { id, state: 'queued', options, epoch: 0, createdAt: Date.now() };
+  await redis
+    .multi()
+    .hset(keys.job(id), { id, state: rec.state, options: JSON.stringify(options), epoch: '0', createdAt: String(rec.createdAt) })
+    .zadd(keys.jobs, rec.createdAt, id)
+    .sadd(keys.active, id)
+    .exec();
+  return rec;
+}
+
+export async function getJobRecord(redis: Redis, keys: Keys, id: string): Promise<JobRecord | undefined> {
+  const h = await redis.hgetall(keys.job(id));
+  if (!h || !h.id) return undefined;
+  const num = (s?: string) => (s === undefined || s === '' ? undefined : Number(s));
+  return {
+    id: h.id,
+    state: h.state as JobState,
+    options: JSON.parse(h.options) as JobOptions,
+    epoch: Number(h.epoch),
+    createdAt: Number(h.createdAt),
+    startedAt: num(h.startedAt),
+    finishedAt: num(h.finishedAt),
+    error: h.error || undefined,
+    out: h.out || undefined,
+  };
+}
+
+export async function requireJobRecord(redis: Redis, keys: Keys, id: string): Promise<JobRecord> {
+  const rec = await getJobRecord(redis, keys, id);
+  if (!rec) throw new JobError(`no job '${id}' (see \`tensorpool status\` or GET /jobs for known jobs)`);
+  return rec;
+}
+
+// Sets state and fields unless the job already reached a terminal state
+// (a cancelled job is never revived by a late shard or epoch).
+const TRANSITION = `
+local s = redis.call('HGET', KEYS[1], 'state')
+if not s then return -1 end
+if s == 'completed' or s == 'failed' or s == 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+if ARGV[2] == 'completed' or ARGV[2] == 'failed' or ARGV[2] == 'cancelled' then redis.call('SREM', KEYS[2], redis.call('HGET', KEYS[1], 'id')) end
+return 1`;
+
+/** Moves a non-terminal job to `state` with extra fields; false when it was already terminal or unknown. */
+export async function transition(redis: Redis, keys: Keys, id: string, state: JobState, fields: Record<string, string | number> = {}): Promise<boolean> {
+  const args: string[] = ['state', state];
+  for (const [k, v] of Object.entries(fields)) args.push(k, String(v));
+  return (await redis.eval(TRANSITION, 2, keys.job(id), keys.active, ...args)) === 1;
+}
+
+export async function setCompletedEpochs(redis: Redis, keys: Keys, id: string, epoch: number): Promise<void> {
+  await redis.hset(keys.job(id), 'epoch', String(epoch));
+}
+
+export async function recordEpochMetrics(redis: Redis, keys: Keys, id: string, m: EpochMetrics): Promise<void> {
+  await redis.hset(keys.epochMetrics(id), String(m.epoch), JSON.stringify(m));
+}
+
+export async function getEpochMetrics(redis: Redis, keys: Keys, id: string): Promise<EpochMetrics[]> {
+  const h = await redis.hgetall(keys.epochMetrics(id));
+  return Object.values(h).map((s) => JSON.parse(s) as EpochMetrics).sort((a, b) => a.epoch - b.epoch);
+}
+
+export async function setShardProgress(redis: Redis, keys: Keys, id: string, shard: number, fraction: number): Promise<void> {
+  await redis.hset(keys.progress(id), String(shard), fraction.toFixed(4));
+}
+
+export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<JobStatus> {
+  const rec = await requireJobRecord(redis, keys, id);
+  const [epochMetrics, workers, prog] = await Promise.all([
+    getEpochMetrics(redis, keys, id),
+    redis.smembers(keys.jobWorkers(id)),
+    redis.hgetall(keys.progress(id)),
+  ]);
+  const { epochs, shards } = rec.options;
+  let progress: number;
+  if (rec.state === 'completed') progress = 1;
+  else {
+    const fractions = Object.values(prog).map(Number);
+    const inEpoch = rec.state === 'running' && rec.epoch < epochs ? fractions.reduce((a, b) => a + b, 0) / shards : 0;
+    progress = Math.min(1, (rec.epoch + inEpoch) / epochs);
+  }
+  const iso = (t?: number) => (t === undefined ? undefined : new Date(t).toISOString());
+  return {
+    id,
+    ...(rec.options.name ? { name: rec.options.name } : {}),
+    state: rec.state,
+    epoch: rec.epoch,
+    epochs,
+    shards,
+    progress,
+    epochMetrics,
+    workers: workers.sort(),
+    createdAt: iso(rec.createdAt)!,
+    startedAt: iso(rec.startedAt),
+    finishedAt: iso(rec.finishedAt),
+    error: rec.error,
+    out: rec.out,
+    optimizer: rec.options.optimizer,
+    preset: rec.options.preset,
+    data: rec.options.data,
+  };
+}
+
+/** Newest first. */
+export async function listJobIds(redis: Redis, keys: Keys, limit = 100): Promise<string[]> {
+  return redis.zrevrange(keys.jobs, 0, limit - 1);
+}
+
+export async function getFinalMetrics(redis: Redis, keys: Keys, id: string): Promise<Record<string, unknown> | undefined> {
+  const s = await redis.get(keys.metrics(id));
+  return s ? (JSON.parse(s) as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * Warm Trainers (Piscina pools with built replicas) reused across shards of
+ * the same model, so a worker pays thread start-up and wasm compilation once
+ * per model rather than once per shard. A Trainer is used by one shard at a
+ * time; concurrent shards of the same model get one each.
+ */
+import type { ModelSpec } from '@tensorpool/engine';
+import { Trainer } from '@tensorpool/training';
+
+export interface TrainerKey {
+  spec: ModelSpec;
+  batchSize: number;
+  learningRate: number;
+  threads?: number;
+}
+
+export class TrainerCache {
+  private readonly idle = new Map<string, Trainer[]>();
+  private readonly all = new Set<Trainer>();
+
+  async acquire(k: TrainerKey): Promise<{ trainer: Trainer; release: () => void }> {
+    const key = JSON.stringify([k.spec, k.batchSize, k.learningRate, k.threads ?? 0]);
+    const list = this.idle.get(key) ?? [];
+    this.idle.set(key, list);
+    let trainer = list.pop();
+    if (!trainer) {
+      // A different model evicts idle trainers of other models (memory: one pool per model).
+      for (const [other, ts] of this.idle) if (other !== key) for (const t of ts.splice(0)) void this.drop(t);
+      trainer = await Trainer.create({ spec: k.spec, batchSize: k.batchSize, adam: { learningRate: k.learningRate }, ...(k.threads ? { threads: k.threads } : {}) });
+      this.all.add(trainer);
+    }
+    const t = trainer;
+    return { trainer: t, release: () => list.push(t) };
+  }
+
+  private async drop(t: Trainer): Promise<void> {
+    this.all.delete(t);
+    await t.close();
+  }
+
+  async close(): Promise<void> {
+    const ts = [...this.all];
+    this.all.clear();
+    this.idle.clear();
+    await Promise.all(ts.map((t) => t.close()));
+  }
+}

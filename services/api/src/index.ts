@@ -1,0 +1,2 @@
+export { buildServer, type ApiOptions } from './server.js';
+export { bearerAuth, isProtected } from './auth.js';

@@ -1,0 +1,90 @@
+/**
+ * Job routes. Payloads are validated by the queue's zod schema (the same as
+ * the CLI's), so errors name the bad field; the JSON schemas here document
+ * the routes in OpenAPI.
+ */
+import type { FastifyInstance } from 'fastify';
+import { isTensorpoolError } from '@tensorpool/core';
+import type { QueueClient } from '@tensorpool/queue';
+
+const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
+const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
+const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics, workers' } as const;
+
+const jobPayloadDoc = {
+  type: 'object',
+  required: ['data', 'epochs'],
+  properties: {
+    preset: { type: 'string', description: "model preset, e.g. 'fashion-mnist' or 'seed' (or give spec)" },
+    spec: { type: 'object', description: 'model spec (instead of preset)' },
+    data: { type: 'string', description: "dataset ref: 'fashion-mnist' or a path on the shared volume" },
+    epochs: { type: 'integer', minimum: 1 },
+    shards: { type: 'integer', minimum: 1, default: 2 },
+    batchSize: { type: 'integer', minimum: 1, default: 32 },
+    seed: { type: 'integer', minimum: 0 },
+    learningRate: { type: 'number' },
+    augment: { type: 'string', enum: ['none', 'online'] },
+    normalization: { type: 'string', enum: ['div256', 'div255'] },
+    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'average' },
+    limit: { type: 'integer', minimum: 1 },
+    testLimit: { type: 'integer', minimum: 1 },
+    out: { type: 'string' },
+    name: { type: 'string' },
+  },
+} as const;
+
+async function exists(client: QueueClient, id: string): Promise<boolean> {
+  return (await client.redis.exists(client.keys.job(id))) === 1;
+}
+
+const notFound = (id: string) => ({ error: 'not_found', message: `no job '${id}'` });
+
+export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
+  const security = [{ bearer: [] }];
+  app.post('/jobs', {
+    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' } } }, 400: errorBody, 401: errorBody } },
+    // One validator (zod, in @tensorpool/queue) for CLI and API; its messages name the field.
+    validatorCompiler: () => () => true,
+  }, async (req, reply) => {
+    try {
+      const r = await client.enqueue(req.body);
+      return reply.code(201).send(r);
+    } catch (e) {
+      if (isTensorpoolError(e)) return reply.code(400).send({ error: 'invalid_job', message: (e as Error).message });
+      throw e;
+    }
+  });
+
+  app.get('/jobs', {
+    schema: { summary: 'List jobs, newest first', tags: ['jobs'], security, querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } }, response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: statusBody } } }, 401: errorBody } },
+  }, async (req) => ({ jobs: await client.list((req.query as { limit?: number }).limit ?? 100) }));
+
+  app.get('/jobs/:id', {
+    schema: { summary: 'Status of a job', tags: ['jobs'], security, params: idParam, response: { 200: statusBody, 401: errorBody, 404: errorBody } },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (!(await exists(client, id))) return reply.code(404).send(notFound(id));
+    return client.status(id);
+  });
+
+  app.get('/jobs/:id/metrics', {
+    schema: { summary: 'Test metrics of a completed job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', additionalProperties: true }, 401: errorBody, 404: errorBody, 409: errorBody } },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (!(await exists(client, id))) return reply.code(404).send(notFound(id));
+    try {
+      return await client.metrics(id);
+    } catch (e) {
+      if (isTensorpoolError(e)) return reply.code(409).send({ error: 'not_completed', message: (e as Error).message });
+      throw e;
+    }
+  });
+
+  app.delete('/jobs/:id', {
+    schema: { summary: 'Cancel a job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', properties: { jobId: { type: 'string' }, cancelled: { type: 'boolean' }, state: { type: 'string' } } }, 401: errorBody, 404: errorBody } },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (!(await exists(client, id))) return reply.code(404).send(notFound(id));
+    return { jobId: id, ...(await client.cancel(id)) };
+  });
+}
