@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createKeys, scratchKeys } from './keys.js';
+
+describe('keys', () => {
+  it('builds every key under the prefix and job ids BullMQ accepts', () => {
+    const k = createKeys('tp-test:a');
+    const all = [k.job('j1'), k.jobs, k.active, k.weights('j1', 0), k.adam('j1', 1), k.result('j1', 2, 3), k.shardAdam('j1', 0),
+      k.epochMetrics('j1'), k.metrics('j1'), k.progress('j1'), k.jobWorkers('j1'), k.worker('w'), k.workers, k.shardsDone, k.shardsRejected, k.bullPrefix];
+    for (const key of all) expect(key.startsWith('tp-test:a:')).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
+    expect(k.shardJobId('j1', 2, 3)).not.toContain(':');
+    expect(k.epochJobId('j1', 2)).not.toContain(':');
+    expect(k.result('j1', 2, 3)).not.toBe(k.result('j1', 3, 2));
+  });
+
+  it('reads the prefix from TENSORPOOL_PREFIX and rejects bad prefixes', () => {
+    process.env.TENSORPOOL_PREFIX = 'from-env';
+    try {
+      expect(createKeys().prefix).toBe('from-env');
+    } finally {
+      delete process.env.TENSORPOOL_PREFIX;
+    }
+    expect(createKeys().prefix).toBe('tensorpool');
+    expect(() => createKeys('has space')).toThrow(/prefix/);
+  });
+
+  it('lists every scratch blob of a job for cleanup', () => {
+    const k = createKeys('p');
+    const s = scratchKeys(k, 'j', 2, 3);
+    expect(s).toContain(k.weights('j', 2));
+    expect(s).toContain(k.result('j', 1, 2));
+    expect(s).toContain(k.shardAdam('j', 2));
+    expect(s).not.toContain(k.metrics('j'));
+    expect(s).not.toContain(k.job('j'));
+  });
+});
