@@ -1,3 +1,10 @@
+// @tensorpool/training: synchronous data-parallel training over a Piscina pool of tfjs replicas.
 export * from './types.js';
 export { Trainer, defaultThreads, type TrainerOptions } from './trainer.js';
 export { trainEpoch, evaluate } from './train-epoch.js';
+export { runTraining, type RunTrainingOptions, type RunTrainingResult } from './run-training.js';
+export { saveCheckpoint, loadCheckpoint, resolveCheckpointDir, CHECKPOINT_DIR, type Checkpoint, type CheckpointState } from './checkpoint.js';
+export { saveModelDir, loadTrainedModel, METRICS_JSON, type TrainedModel } from './model-dir.js';
+export { classMetrics, type ClassMetrics, type EpochRecord } from './metrics.js';
+export { EpochProgress, formatDuration } from './progress.js';
+export { benchTraining, type BenchOptions, type BenchResult } from './bench.js';

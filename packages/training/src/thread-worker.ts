@@ -4,7 +4,8 @@
  * shared views from workerData (see @tensorpool/core protocol/thread.ts).
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { adamUpdate, initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
+import * as engine from '@tensorpool/engine';
+import { adamUpdate, Replica, type ModelSpec } from '@tensorpool/engine';
 import { encodeThreadError, type ThreadInit, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
 
@@ -21,7 +22,7 @@ const init = workerData as ThreadInit<ModelSpec>;
 let state: Promise<ThreadState> | undefined;
 
 async function build(): Promise<ThreadState> {
-  const backend = await initBackend(init.backend as 'wasm' | 'cpu', { inWorkerThread: true });
+  const backend = await initBackendShim(init.backend);
   const [h, w, c] = init.spec.inputShape;
   return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c };
 }
@@ -95,4 +96,13 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
       return { done: true };
     }
   }
+}
+
+// TEMPORARY until engine exports initBackend.
+async function initBackendShim(name: string): Promise<string> {
+  const e = engine as unknown as { initBackend?: (n: string, o: object) => Promise<string> };
+  if (e.initBackend) return e.initBackend(name, { inWorkerThread: true });
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  return 'cpu';
 }

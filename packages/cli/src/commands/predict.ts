@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import sharp from 'sharp';
+import { DataError, UsageError } from '@tensorpool/core';
+import { initBackend } from '@tensorpool/engine';
+import { normalizeInto } from '@tensorpool/preprocessing';
+import { Trainer, loadTrainedModel } from '@tensorpool/training';
+import { parseBackend, parsePositiveInt } from './train.js';
+
+/**
+ * `tensorpool predict --model DIR IMAGE...`: top classes with probabilities.
+ * Images of any size are decoded and stretched to the model's [h, w] the way
+ * image folders are read for training (sharp, sRGB, PIL's "L" weights for
+ * grayscale), then normalized as the model's metadata says.
+ */
+interface PredictFlags { model: string; top: number; json?: boolean; backend: 'wasm' | 'cpu' }
+
+async function decode(file: string, [h, w, c]: [number, number, number], out: Uint8Array): Promise<void> {
+  let data: Buffer;
+  let channels: number;
+  try {
+    const r = await sharp(file, { failOn: 'error' }).resize(w, h, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    data = r.data;
+    channels = r.info.channels;
+  } catch (e) {
+    throw new DataError(`cannot decode image ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+  const px = h * w;
+  if (channels === 3 && c === 3) out.set(data.subarray(0, px * 3));
+  else if (channels === 3 && c === 1) {
+    for (let i = 0; i < px; i++) out[i] = (data[3 * i] * 19595 + data[3 * i + 1] * 38470 + data[3 * i + 2] * 7471 + 0x8000) >>> 16;
+  } else if (channels === 1) {
+    for (let i = 0; i < px; i++) for (let k = 0; k < c; k++) out[c * i + k] = data[i];
+  } else throw new DataError(`image ${file} decoded to ${channels} channels, the model needs ${c}`);
+}
+
+async function run(images: string[], flags: PredictFlags): Promise<void> {
+  if (images.length === 0) throw new UsageError('give at least one image file: tensorpool predict --model DIR IMAGE...');
+  await initBackend('cpu');
+  const model = await loadTrainedModel(flags.model);
+  const shape = model.spec.inputShape;
+  const size = shape[0] * shape[1] * shape[2];
+  const pixels = new Uint8Array(images.length * size);
+  for (let i = 0; i < images.length; i++) await decode(images[i], shape, pixels.subarray(i * size, (i + 1) * size));
+  const x = new Float32Array(pixels.length);
+  normalizeInto(pixels, x, images.length, shape, model.normalization);
+  const trainer = await Trainer.create({ spec: model.spec, threads: 1, backend: flags.backend });
+  let probs: Float32Array;
+  try {
+    trainer.setWeights(model.weights);
+    probs = await trainer.predict(x, images.length);
+  } finally {
+    await trainer.close();
+  }
+  const k = model.spec.labels.length;
+  const top = Math.min(flags.top, k);
+  const results = images.map((file, i) => {
+    const row = Array.from(probs.subarray(i * k, (i + 1) * k), (p, c) => ({ label: model.spec.labels[c], probability: p }));
+    row.sort((a, b) => b.probability - a.probability);
+    return { file, top: row.slice(0, top) };
+  });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(results)}\n`);
+    return;
+  }
+  for (const r of results) {
+    process.stdout.write(`${r.file}\n`);
+    for (const t of r.top) process.stdout.write(`  ${t.label.padEnd(16)} ${t.probability.toFixed(4)}\n`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('predict')
+    .description('classify image files with a saved model')
+    .argument('<images...>', 'image files (jpg, png, webp, ...; any size)')
+    .requiredOption('--model <dir>', 'model directory (model.json + weights)')
+    .option('--top <k>', 'classes to show per image', parsePositiveInt('--top'), 3)
+    .option('--json', 'print one JSON array on stdout')
+    .option('--backend <name>', 'tfjs backend: wasm or cpu', parseBackend, 'wasm')
+    .action((images: string[], flags: PredictFlags) => run(images, flags));
+}

@@ -1,0 +1,158 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
+import { loadSpec, type ModelSpec } from '@tensorpool/engine';
+import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
+import { expandOffline, type Normalization } from '@tensorpool/preprocessing';
+import { EpochProgress, defaultThreads, loadCheckpoint, runTraining, type Checkpoint } from '@tensorpool/training';
+
+/**
+ * `tensorpool train`: data-parallel training on this machine's cores.
+ * Human output (per-epoch lines, `Test Loss`, `Test Accuracy`) on stdout and
+ * the progress bar on stderr; with --json exactly one JSON object on stdout.
+ */
+
+export function parsePositiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
+    return n;
+  };
+}
+
+export function parseNonNegativeInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`);
+    return n;
+  };
+}
+
+export function parseBackend(v: string): 'wasm' | 'cpu' {
+  if (v !== 'wasm' && v !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (worker threads cannot use tensorflow), got '${v}'`);
+  return v;
+}
+
+interface TrainFlags {
+  preset: string;
+  data?: string;
+  dataDir?: string;
+  epochs: number;
+  batchSize: number;
+  threads: number;
+  augment: string;
+  seed: number;
+  limit?: number;
+  validationSplit: number;
+  out?: string;
+  resume?: string;
+  json?: boolean;
+  backend: 'wasm' | 'cpu';
+}
+
+/** Options that a checkpoint restores when --resume is given and the flag is not. */
+const RESTORED: (keyof TrainFlags)[] = ['preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'out'];
+
+/** The dataset for a model: loaded, checked against the spec, labels taken from the data when they differ only in names. */
+export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?: string; limit?: number; seed?: number }) {
+  const d = await loadDataset(ref, { dataDir: opts.dataDir, limit: opts.limit, shape: [...spec.inputShape], seed: opts.seed });
+  const [h, w, c] = spec.inputShape;
+  const [dh, dw, dc] = d.train.shape;
+  if (dh !== h || dw !== w || dc !== c) {
+    throw new UsageError(`data '${ref}' has ${dh}x${dw}x${dc} images but model '${spec.name}' expects ${h}x${w}x${c}; pick the matching --preset`);
+  }
+  if (d.train.classes.length !== spec.labels.length) {
+    throw new UsageError(`data '${ref}' has ${d.train.classes.length} classes but model '${spec.name}' has ${spec.labels.length}; use a spec file with ${d.train.classes.length} output units`);
+  }
+  if (d.train.n === 0) throw new DataError(`data '${ref}' has no training images`);
+  return { ...d, spec: { ...spec, labels: [...d.train.classes] } };
+}
+
+/** Keras-style validation split: the last `fraction` of the training samples. */
+function splitValidation(train: ImageSet, fraction: number): { train: ImageSet; validation?: ImageSet } {
+  if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--validation-split must be in [0, 1), got ${fraction}`);
+  const nVal = Math.floor(train.n * fraction);
+  if (nVal === 0) return { train };
+  const nTrain = train.n - nVal;
+  if (nTrain === 0) throw new UsageError(`--validation-split ${fraction} leaves no training samples`);
+  return { train: head(train, nTrain), validation: subset(train, Int32Array.from({ length: nVal }, (_, i) => nTrain + i)) };
+}
+
+async function train(flags: TrainFlags, cmd: Command): Promise<void> {
+  let resume: Checkpoint | undefined;
+  if (flags.resume) {
+    resume = await loadCheckpoint(flags.resume);
+    const saved = resume.state.options as Partial<TrainFlags>;
+    for (const k of RESTORED) {
+      if (cmd.getOptionValueSource(k) !== 'cli' && saved[k] !== undefined) (flags as unknown as Record<string, unknown>)[k] = saved[k];
+    }
+    flags.out ??= resolve(flags.resume);
+  }
+  if (!['none', 'online', 'offline'].includes(flags.augment)) throw new UsageError(`--augment must be none, online or offline, got '${flags.augment}'`);
+  const spec0 = resume ? resume.state.spec : loadSpec(flags.preset);
+  const dataRef = flags.data ?? (spec0.name === 'fashion-mnist' ? 'fashion-mnist' : undefined);
+  if (!dataRef) throw new UsageError(`--data is required for preset '${spec0.name}' (an image folder root/<label>/*.jpg or a .npz file)`);
+  const data = await loadDataFor(spec0, dataRef, { dataDir: flags.dataDir, limit: flags.limit, seed: flags.seed });
+  const spec = resume ? spec0 : data.spec;
+  for (const s of data.skipped ?? []) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
+  let { train: trainSet, validation } = splitValidation(data.train, flags.validationSplit);
+  if (flags.augment === 'offline') trainSet = expandOffline(trainSet);
+  const normalization: Normalization = DEFAULTS.normalization;
+  const out = flags.out ?? `models/${spec.name}`;
+
+  const progress = new EpochProgress(process.stderr);
+  progress.start(flags.epochs, flags.batchSize);
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130); // second Ctrl-C: give up at once
+    process.stderr.write('\ninterrupted: finishing the current step and saving a checkpoint (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  if (!flags.json) process.stderr.write(`training '${spec.name}' on ${data.source}: ${trainSet.n} train, ${validation?.n ?? 0} validation, ${data.test.n} test samples, ${flags.threads} threads\n`);
+  try {
+    const r = await runTraining({
+      spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
+      threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
+      normalization, backend: flags.backend, outDir: out, resume, signal: controller.signal,
+      options: Object.fromEntries(RESTORED.map((k) => [k, flags[k]])),
+      onProgress: (epoch, p) => progress.update(epoch, p),
+      onEpochEnd: (rec) => progress.end(rec),
+    });
+    if (r.interrupted) {
+      process.stderr.write(`checkpoint saved in ${r.checkpointDir}; continue with: tensorpool train --resume ${out}\n`);
+      process.exitCode = 130;
+      return;
+    }
+    if (flags.json) {
+      const { testLoss, testAccuracy, epochs, modelDir, backend, threads, seed } = r;
+      process.stdout.write(`${JSON.stringify({ testLoss, testAccuracy, epochs, modelDir, backend, threads, seed })}\n`);
+    } else {
+      process.stdout.write(`Test Loss ${r.testLoss}\nTest Accuracy ${r.testAccuracy}\n`);
+      process.stdout.write(`model saved in ${r.modelDir} (metrics.json, checkpoint/)\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train a model on all cores (synchronous data-parallel SGD over worker threads)')
+    .option('--preset <name|file>', 'model: seed, fashion-mnist, or a spec JSON file', 'fashion-mnist')
+    .option('--data <ref>', "dataset: 'fashion-mnist', an image folder root/<label>/*.jpg, or a .npz file (default: fashion-mnist for that preset)")
+    .option('--data-dir <dir>', 'where the Fashion-MNIST files are')
+    .option('--epochs <n>', 'epochs', parsePositiveInt('--epochs'), DEFAULTS.epochs)
+    .option('--batch-size <n>', 'global batch size', parsePositiveInt('--batch-size'), DEFAULTS.batchSize)
+    .option('--threads <n>', 'worker threads (default: cores)', parsePositiveInt('--threads'), defaultThreads())
+    .option('--augment <mode>', 'none, online (per step, seeded) or offline (18x expansion first)', DEFAULTS.augment)
+    .option('--seed <n>', 'seed of initialization, shuffles, dropout and augmentation', parseNonNegativeInt('--seed'), DEFAULTS.seed)
+    .option('--limit <n>', 'train on the first N training samples', parsePositiveInt('--limit'))
+    .option('--validation-split <f>', 'fraction of the training samples held out for validation', Number, DEFAULTS.validationSplit)
+    .option('--out <dir>', 'model directory (default models/<preset>)')
+    .option('--resume <dir>', 'continue from the checkpoint in a model directory')
+    .option('--json', 'print one JSON object with the results on stdout')
+    .option('--backend <name>', 'tfjs backend of the worker threads: wasm or cpu', parseBackend, 'wasm')
+    .action((flags: TrainFlags, cmd: Command) => train(flags, cmd));
+}

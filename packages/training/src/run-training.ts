@@ -1,0 +1,132 @@
+/**
+ * A whole training run: epochs over a Trainer, per-epoch validation and
+ * checkpoint, final test evaluation, saved model and metrics. The CLI's
+ * `train` is a thin layer over this; so is examples/.
+ */
+import { join } from 'node:path';
+import { TrainingError, UsageError } from '@tensorpool/core';
+import { initialWeights, type ModelSpec } from '@tensorpool/engine';
+import type { ImageSet } from '@tensorpool/data';
+import type { Normalization } from '@tensorpool/preprocessing';
+import { Trainer, checkPositiveInt } from './trainer.js';
+import { CHECKPOINT_DIR, saveCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
+import { classMetrics, type EpochRecord } from './metrics.js';
+import { saveModelDir } from './model-dir.js';
+import type { AugmentMode, ProgressInfo } from './types.js';
+
+export interface RunTrainingOptions {
+  spec: ModelSpec;
+  train: ImageSet;
+  /** Held-out part of the training data, evaluated after every epoch. */
+  validation?: ImageSet;
+  test: ImageSet;
+  epochs: number;
+  batchSize: number;
+  threads: number;
+  seed: number;
+  augment: AugmentMode;
+  normalization: Normalization;
+  backend?: 'wasm' | 'cpu';
+  /** Model directory (model.json, weights, metrics.json, checkpoint/); none = nothing saved. */
+  outDir?: string;
+  /** State to continue from (loadCheckpoint). */
+  resume?: Checkpoint;
+  /** Stored in checkpoints so a resume can restore them. */
+  options?: Record<string, unknown>;
+  signal?: AbortSignal;
+  onEpochStart?: (epoch: number, steps: number, startStep: number) => void;
+  onProgress?: (epoch: number, p: ProgressInfo) => void;
+  onEpochEnd?: (r: EpochRecord) => void;
+}
+
+export interface RunTrainingResult {
+  testLoss: number;
+  testAccuracy: number;
+  epochs: EpochRecord[];
+  modelDir: string | null;
+  checkpointDir: string | null;
+  backend: string;
+  threads: number;
+  seed: number;
+  /** Stopped by the signal: a checkpoint was saved (if outDir), no test evaluation or model. */
+  interrupted: boolean;
+}
+
+export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingResult> {
+  const epochs = checkPositiveInt('epochs', o.epochs, '--epochs');
+  const batchSize = checkPositiveInt('batch size', o.batchSize, '--batch-size');
+  if (o.train.n === 0) throw new UsageError('no training samples: the data set (after --limit and --validation-split) is empty');
+  const start: Pick<CheckpointState, 'epoch' | 'step' | 'partial' | 'history'> = o.resume?.state ?? {
+    epoch: 0, step: 0, partial: { lossSum: 0, correct: 0, samples: 0, seconds: 0 }, history: [],
+  };
+  if (start.epoch > epochs || (start.epoch === epochs && start.step > 0)) {
+    throw new UsageError(`the checkpoint is at epoch ${start.epoch + 1} but --epochs is ${epochs}; pass a larger --epochs to continue`);
+  }
+  const trainer = await Trainer.create({ spec: o.spec, threads: o.threads, batchSize, backend: o.backend });
+  const checkpointDir = o.outDir ? join(o.outDir, CHECKPOINT_DIR) : null;
+  const history = [...start.history];
+  try {
+    trainer.setWeights(o.resume?.weights ?? initialWeights(o.spec, o.seed));
+    trainer.setAdam(o.resume?.adam);
+    const save = async (epoch: number, step: number, partial: CheckpointState['partial']) => {
+      if (!checkpointDir) return;
+      await saveCheckpoint(checkpointDir, {
+        weights: trainer.getWeights(), adam: trainer.getAdam(),
+        state: {
+          format: 'tensorpool-checkpoint', version: 1, spec: o.spec, total: trainer.total, epoch, step,
+          adamStep: trainer.adamStep, partial, history, options: o.options ?? {},
+        },
+      });
+    };
+    for (let epoch = start.epoch; epoch < epochs; epoch++) {
+      const startStep = epoch === start.epoch ? start.step : 0;
+      const prior = epoch === start.epoch ? start.partial : { lossSum: 0, correct: 0, samples: 0, seconds: 0 };
+      const steps = Math.ceil(o.train.n / batchSize);
+      o.onEpochStart?.(epoch, steps, startStep);
+      let r;
+      try {
+        r = await trainer.runEpoch({
+          train: o.train, epoch, seed: o.seed, batchSize, augment: o.augment, normalization: o.normalization,
+          startStep, signal: o.signal, onProgress: o.onProgress && ((p) => o.onProgress!(epoch, p)),
+        });
+      } catch (e) {
+        if (e instanceof TrainingError && checkpointDir) e.message += `; last good state in ${checkpointDir}`;
+        throw e;
+      }
+      const partial = {
+        lossSum: prior.lossSum + r.lossSum, correct: prior.correct + r.correct,
+        samples: prior.samples + r.samples, seconds: prior.seconds + r.seconds,
+      };
+      if (r.interrupted) {
+        await save(epoch, r.stepsDone, partial);
+        return { testLoss: NaN, testAccuracy: NaN, epochs: history, modelDir: null, checkpointDir, backend: trainer.backend, threads: trainer.threads, seed: o.seed, interrupted: true };
+      }
+      const val = o.validation && o.validation.n > 0 ? await trainer.evaluate(o.validation, { normalization: o.normalization }) : null;
+      const rec: EpochRecord = {
+        epoch: epoch + 1,
+        loss: partial.lossSum / partial.samples,
+        accuracy: partial.correct / partial.samples,
+        valLoss: val ? val.loss : null,
+        valAccuracy: val ? val.accuracy : null,
+        seconds: partial.seconds,
+        imagesPerSecond: partial.samples / Math.max(partial.seconds, 1e-9),
+      };
+      history.push(rec);
+      await save(epoch + 1, 0, { lossSum: 0, correct: 0, samples: 0, seconds: 0 });
+      o.onEpochEnd?.(rec);
+    }
+    const test = await trainer.evaluate(o.test, { normalization: o.normalization });
+    let modelDir: string | null = null;
+    if (o.outDir) {
+      const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
+      await saveModelDir(o.outDir, {
+        spec: o.spec, weights: trainer.getWeights(), normalization: o.normalization,
+        metrics: { testLoss: test.loss, testAccuracy: test.accuracy, testSamples: test.count, ...cm, history },
+      });
+      modelDir = o.outDir;
+    }
+    return { testLoss: test.loss, testAccuracy: test.accuracy, epochs: history, modelDir, checkpointDir, backend: trainer.backend, threads: trainer.threads, seed: o.seed, interrupted: false };
+  } finally {
+    await trainer.close();
+  }
+}
