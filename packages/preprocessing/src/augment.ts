@@ -1,7 +1,7 @@
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { inverseAffine } from './affine.js';
 import { drawAugmentParams, resolveAugmentConfig, type AugmentConfig, type AugmentParams, type FillMode } from './augment-config.js';
-import { applyTable, normalizationTable, type Normalization } from './normalization.js';
+import { normalizationTable, type Normalization } from './normalization.js';
 import { checkLength, sampleSize, type ImageShape } from './shape.js';
 import { warpAffine } from './warp.js';
 
@@ -55,7 +55,6 @@ export function augmentBatch(
   const [h, w, c] = shape;
   const asFloat = out instanceof Float32Array;
   const table = asFloat ? normalizationTable(norm, c) : null;
-  const scratch = asFloat ? new Uint8Array(size) : null;
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
     if (!Number.isInteger(k) || k < 0 || k >= total) {
@@ -63,11 +62,7 @@ export function augmentBatch(
     }
     const p = drawAugmentParams(cfg, shape, seed, epoch, k);
     const m = inverseAffine(p, h, w);
-    if (asFloat) {
-      warpAffine(images, k * size, scratch!, 0, h, w, c, m, p.brightness, cfg.fill, cfg.fillValue);
-      applyTable(table!, c, scratch!, 0, out, i * size, size);
-    } else {
-      warpAffine(images, k * size, out as Uint8Array, i * size, h, w, c, m, p.brightness, cfg.fill, cfg.fillValue);
-    }
+    if (asFloat) warpAffine(images, k * size, null, i * size, h, w, c, m, p.brightness, cfg.fill, cfg.fillValue, table, out);
+    else warpAffine(images, k * size, out, i * size, h, w, c, m, p.brightness, cfg.fill, cfg.fillValue);
   }
 }
