@@ -1,0 +1,15 @@
+/**
+ * Identity for wasm without the copy. The stock kernel copies the whole
+ * tensor; tfjs clones every tensor it saves for the backward pass (the dense
+ * kernel [33856, 512] alone is 69 MB per step). Tensor data are immutable, so
+ * sharing the data id with a reference count is exact (the cpu backend does the same).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { stock, type KernelArgs } from './wasm.js';
+
+export function identity(args: KernelArgs): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === 'string') return stock('Identity')(args);
+  args.backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}

@@ -1,0 +1,50 @@
+/**
+ * Installs our training kernels into the tfjs wasm backend. The stock kernels
+ * we replace stay reachable (./wasm.ts `stock`) because ours delegate the cases
+ * they do not speed up. Call after the wasm backend is initialised (the stock
+ * kernels' setup runs when the backend is set). Idempotent; calling again with
+ * other options switches kernels back and forth (the bench compares sets).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { makeBatchMatMul } from './batch-matmul.js';
+import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { identity } from './identity.js';
+import { captureStock, stock, type WasmKernel } from './wasm.js';
+
+export interface TrainingKernelOptions {
+  /** Conv2D-based Conv2DBackpropInput instead of the stock naive loop. */
+  fastBackpropInput?: boolean;
+  /** Transposed BatchMatMul rewritten to XNNPACK's untransposed path. */
+  fastMatMul?: boolean;
+  /** Identity without a copy. */
+  fastIdentity?: boolean;
+}
+/** 'all' = every kernel of ours; 'missing-only' = only what wasm lacks (Conv2DBackpropFilter). */
+export type TrainingKernelSet = 'all' | 'missing-only';
+
+const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true };
+const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false };
+
+/** Returns the names of the kernels now served by our code. */
+export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelOptions = 'all'): string[] {
+  const o = set === 'all' ? ALL : set === 'missing-only' ? NONE : { ...ALL, ...set };
+  const ours: string[] = [];
+  const install = (name: string, fn: WasmKernel | undefined) => {
+    const original = captureStock(name);
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    if (fn) {
+      ours.push(name);
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', setupFunc: original?.setupFunc, kernelFunc: fn as unknown as tf.KernelFunc });
+    } else if (original) {
+      tf.registerKernel(original);
+    }
+  };
+  install(tf.Conv2DBackpropFilter, conv2DBackpropFilter);
+  install(tf.Conv2DBackpropInput, o.fastBackpropInput ? conv2DBackpropInput : undefined);
+  captureStock(tf.BatchMatMul);
+  captureStock(tf.Transpose);
+  install(tf.BatchMatMul, o.fastMatMul ? makeBatchMatMul(stock(tf.BatchMatMul), stock(tf.Transpose)) : undefined);
+  install(tf.Identity, o.fastIdentity ? identity : undefined);
+  return ours;
+}
