@@ -9,22 +9,27 @@ import { validateSpec } from './validate.js';
  * Conv(32,same)-ReLU-Conv(32)-ReLU-MaxPool2-Dropout.25-Conv(64,same)-ReLU-
  * Conv(64)-ReLU-MaxPool2-Dropout.25-Flatten-Dense512-ReLU-Dropout.5-DenseN-softmax.
  */
-export function seedLayers(classes: number): LayerSpec[] {
+export interface SeedWidths { conv1: number; conv2: number; dense: number }
+const SEED_WIDTHS: SeedWidths = { conv1: 32, conv2: 64, dense: 512 };
+
+/** The seed network's layers for `classes` outputs; `widths` narrows it (tests use a slim copy of the same topology). */
+export function seedLayers(classes: number, widths: SeedWidths = SEED_WIDTHS): LayerSpec[] {
+  const { conv1, conv2, dense } = widths;
   return [
-    { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'same' },
+    { type: 'conv2d', filters: conv1, kernelSize: 3, padding: 'same' },
     { type: 'activation', activation: 'relu' },
-    { type: 'conv2d', filters: 32, kernelSize: 3 },
+    { type: 'conv2d', filters: conv1, kernelSize: 3 },
     { type: 'activation', activation: 'relu' },
     { type: 'maxPooling2d', poolSize: 2 },
     { type: 'dropout', rate: 0.25 },
-    { type: 'conv2d', filters: 64, kernelSize: 3, padding: 'same' },
+    { type: 'conv2d', filters: conv2, kernelSize: 3, padding: 'same' },
     { type: 'activation', activation: 'relu' },
-    { type: 'conv2d', filters: 64, kernelSize: 3 },
+    { type: 'conv2d', filters: conv2, kernelSize: 3 },
     { type: 'activation', activation: 'relu' },
     { type: 'maxPooling2d', poolSize: 2 },
     { type: 'dropout', rate: 0.25 },
     { type: 'flatten' },
-    { type: 'dense', units: 512 },
+    { type: 'dense', units: dense },
     { type: 'activation', activation: 'relu' },
     { type: 'dropout', rate: 0.5 },
     { type: 'dense', units: classes },

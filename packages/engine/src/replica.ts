@@ -41,8 +41,8 @@ export class Replica {
     this.classes = spec.labels.length;
     for (const info of this.infos) {
       if (!info.kernel || !info.bias) continue;
-      const kernel = tf.variable(tf.zeros(info.kernel.shape), true);
-      const bias = tf.variable(tf.zeros(info.bias.shape), true);
+      const kernel = fresh(info.kernel.shape);
+      const bias = fresh(info.bias.shape);
       this.vars.push(kernel, bias);
       this.params[info.index] = { kernel, bias };
     }
@@ -165,6 +165,14 @@ export class Replica {
       }
     }
   }
+}
+
+/** A zero-filled variable owning its storage alone (the initial tensor is released). */
+function fresh(shape: number[]): tf.Variable {
+  const z = tf.zeros(shape);
+  const v = tf.variable(z, true);
+  z.dispose();
+  return v;
 }
 
 function countCorrect(logits: tf.Tensor2D, labels: ArrayLike<number>, n: number): number {
