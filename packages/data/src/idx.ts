@@ -20,15 +20,17 @@ export interface IdxArray {
 const UBYTE = 0x08;
 
 async function isGzip(file: string): Promise<boolean> {
-  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new DataError(`cannot open ${file}: ${e.code ?? e.message}`, { cause: e });
-  });
   try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await fh.close();
+    const fh = await open(file, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw new DataError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 

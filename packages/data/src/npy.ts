@@ -76,15 +76,18 @@ export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
   return { descr, kind: m[2] as NpyKind, itemsize, littleEndian, shape, dataOffset, count };
 }
 
-/** A getter for element i of the data (returns a JS number; int64 beyond 2^53 loses precision, irrelevant for pixels/labels). */
-export function elementGetter(h: NpyHeader, bytes: Uint8Array, name: string): (i: number) => number {
-  const need = h.dataOffset + h.count * h.itemsize;
-  if (bytes.length < need) throw new DataError(`${name} is truncated: ${bytes.length} bytes, its header needs ${need}`);
-  if (bytes.length > need) throw new DataError(`${name} is longer than its header says (${bytes.length} bytes, expected ${need}): corrupt`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, h.count * h.itemsize);
+/** Bytes of data that follow the header. */
+export function dataBytes(h: NpyHeader): number {
+  return h.count * h.itemsize;
+}
+
+/**
+ * A getter for element i of `dv` (data bytes in the header's dtype). int64
+ * beyond 2^53 loses precision, irrelevant for pixels and labels.
+ */
+export function elementGetter(h: NpyHeader, dv: DataView): (i: number) => number {
   const le = h.littleEndian;
-  const s = h.itemsize;
-  switch (`${h.kind}${s}`) {
+  switch (`${h.kind}${h.itemsize}`) {
     case 'u1': case 'b1': return (i) => dv.getUint8(i);
     case 'i1': return (i) => dv.getInt8(i);
     case 'u2': return (i) => dv.getUint16(2 * i, le);
@@ -95,6 +98,13 @@ export function elementGetter(h: NpyHeader, bytes: Uint8Array, name: string): (i
     case 'i8': return (i) => Number(dv.getBigInt64(8 * i, le));
     case 'f4': return (i) => dv.getFloat32(4 * i, le);
     case 'f8': return (i) => dv.getFloat64(8 * i, le);
-    default: throw new DataError(`${name} has unsupported dtype '${h.descr}'`);
+    default: throw new DataError(`unsupported dtype '${h.descr}'`);
   }
+}
+
+/** The header's length in bytes once `bytes` holds enough of the file to tell, else null. */
+export function npyHeaderLength(bytes: Uint8Array): number | null {
+  if (bytes.length < 12) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes[6] === 1 ? 10 + dv.getUint16(8, true) : 12 + dv.getUint32(8, true);
 }

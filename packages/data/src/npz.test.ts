@@ -69,16 +69,34 @@ describe('.npz datasets', () => {
     const p3 = write('neg.npz', npzBytes({ X_train: neg, X_test: neg, y_train: i64([0]), y_test: i64([0]) }));
     await expect(loadNpz(p3)).rejects.toThrow(/neg\.npz:X_train\.npy has pixel value -0\.5/);
     const good = npzBytes({ X_train: u8([1, 1, 1], new Uint8Array(1)), X_test: u8([1, 1, 1], new Uint8Array(1)), y_train: i64([0]), y_test: i64([0]) });
-    const p4 = write('trunc.npz', good.subarray(0, good.length - 30));
+    const p4 = write('trunc.npz', good.subarray(0, 100)); // cut inside X_train.npy's header
     const err = await loadNpz(p4).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toContain(p4);
+    await expect(loadNpz(write('junk.npz', Uint8Array.from({ length: 500 }, (_, i) => i % 7)))).rejects.toThrow(/junk\.npz is not a \.npz file/);
   });
 
-  it('a truncated array inside the zip is a DataError naming the file and entry', async () => {
+  it('a truncated array, inside the zip or by a cut file, is a DataError naming the file and entry', async () => {
     const short = u8([3, 2, 2, 3], xTrain).subarray(0, 64 + 10);
     const p = write('short.npz', npzBytes({ X_train: short, X_test: u8([2, 2, 2, 3], xTest), y_train: i64([2, 0, 1]), y_test: i64([1, 2]) }));
     await expect(loadNpz(p)).rejects.toThrow(/short\.npz:X_train\.npy is truncated/);
+    // A float array big enough to span several read chunks, cut in the middle (stored, then deflated).
+    const big = Float32Array.from({ length: 300_000 }, (_, i) => (i % 256) / 255);
+    for (const compressed of [false, true]) {
+      const whole = npzBytes({ y_train: i64([0]), X_train: npyBytes('<f4', [3, 100, 1000], bytesOf(big)) }, compressed);
+      const cut = write(`cut${compressed ? 'z' : ''}.npz`, whole.subarray(0, Math.floor(whole.length / 2)));
+      await expect(loadNpz(cut)).rejects.toThrow(new RegExp(`cut${compressed ? 'z' : ''}\\.npz:X_train\\.npy is truncated`));
+    }
+  });
+
+  it('converts a large float array streamed in many chunks exactly', async () => {
+    const n = 3;
+    const big = Float64Array.from({ length: n * 100 * 1000 }, (_, i) => ((i * 7) % 256) / 255);
+    const p = write('big.npz', npzBytes({ X_train: npyBytes('<f8', [n, 100, 1000], bytesOf(big)), X_test: u8([1, 100, 1000], new Uint8Array(1e5)), y_train: i64([0, 1, 2]), y_test: i64([0]) }, true));
+    const d = await loadNpz(p);
+    let mismatches = 0;
+    for (let i = 0; i < big.length; i++) if (d.train.images[i] !== (i * 7) % 256) mismatches++;
+    expect(mismatches).toBe(0);
   });
 
   it('a single .npy is refused: the seed’s pickled tuple with how to re-save it, a plain array for lacking labels', async () => {
