@@ -13,7 +13,6 @@ import sharp from 'sharp';
 import { DataError, DEFAULTS, UsageError } from '@tensorpool/core';
 import { sharedBytes } from './shared.js';
 import { splitIndices } from './split.js';
-import { subset } from './subset.js';
 import type { DatasetSplits, ImageFolderOptions, ImageSet } from './types.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tiff', '.tif'];
@@ -103,48 +102,83 @@ async function scan(root: string, classesOpt: string[] | undefined, skipped: Ski
   return { classes, files, labels };
 }
 
-/** Decodes every image under root into one ImageSet (before splitting). */
-export async function readImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<{ set: ImageSet; skipped: Skipped[] }> {
-  const shape = checkShape(opts.shape ?? DEFAULTS.imageShape);
-  const concurrency = opts.concurrency ?? 2 * availableParallelism();
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`concurrency must be a positive integer, got ${opts.concurrency}`);
-  const skipped: Skipped[] = [];
-  const { classes, files, labels } = await scan(root, opts.classes, skipped);
-  if (opts.strict && skipped.length) throw new DataError(`${skipped[0].file}: ${skipped[0].reason} (strict mode)`);
+interface Decoding {
+  shape: [number, number, number];
+  concurrency: number;
+  strict: boolean;
+  classes: string[];
+  skipped: Skipped[];
+}
 
-  const per = shape[0] * shape[1] * shape[2];
-  const all = sharedBytes(files.length * per, root);
-  const ok = new Uint8Array(files.length);
+/**
+ * Decodes files[i] (for i in `which`) into one [m, h, w, c] shared buffer,
+ * then closes the gaps of undecodable files in place.
+ */
+async function decodeAll(files: string[], labels: number[], which: ArrayLike<number>, d: Decoding, what: string): Promise<ImageSet> {
+  const [h, w, c] = d.shape;
+  const per = h * w * c;
+  const m = which.length;
+  const images = sharedBytes(m * per, what);
+  const ok = new Uint8Array(m);
   let strictError: DataError | null = null;
-  await forEachBounded(files.length, concurrency, async (i) => {
+  await forEachBounded(m, d.concurrency, async (k) => {
     if (strictError) return;
+    const file = files[which[k]];
     try {
-      await decodeInto(files[i], shape, all.subarray(i * per, (i + 1) * per));
-      ok[i] = 1;
+      await decodeInto(file, d.shape, images.subarray(k * per, (k + 1) * per));
+      ok[k] = 1;
     } catch (e) {
       const reason = `cannot decode: ${(e as Error).message.split('\n')[0]}`;
-      if (opts.strict) strictError ??= new DataError(`${files[i]}: ${reason} (strict mode)`, { cause: e });
-      else skipped.push({ file: files[i], reason });
+      if (d.strict) strictError ??= new DataError(`${file}: ${reason} (strict mode)`, { cause: e });
+      else d.skipped.push({ file, reason });
     }
   });
   if (strictError) throw strictError;
-
-  // Close the gaps left by skipped files, in place: [n, h, w, c] stays contiguous.
   let n = 0;
-  const lab = sharedBytes(files.length, root);
-  for (let i = 0; i < files.length; i++) {
-    if (!ok[i]) continue;
-    if (n !== i) all.copyWithin(n * per, i * per, (i + 1) * per);
-    lab[n++] = labels[i];
+  const lab = sharedBytes(m, what);
+  for (let k = 0; k < m; k++) {
+    if (!ok[k]) continue;
+    if (n !== k) images.copyWithin(n * per, k * per, (k + 1) * per);
+    lab[n++] = labels[which[k]];
   }
-  if (n === 0) throw new DataError(`no image under ${root} could be decoded (${skipped.length} skipped, first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
-  skipped.sort((a, b) => byCodePoint(a.file, b.file));
-  return { set: { images: all.subarray(0, n * per), labels: lab.subarray(0, n), n, shape, classes }, skipped };
+  return { images: images.subarray(0, n * per), labels: lab.subarray(0, n), n, shape: [h, w, c], classes: d.classes };
 }
 
-/** Reads an image folder and splits it (seeded, stratified) into train and test. */
+async function prepare(root: string, opts: ImageFolderOptions): Promise<Decoding & { files: string[]; labels: number[] }> {
+  const shape = checkShape(opts.shape ?? DEFAULTS.imageShape);
+  const concurrency = opts.concurrency ?? 2 * availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`concurrency must be a positive integer, got ${opts.concurrency}`);
+  if (opts.classes && new Set(opts.classes).size !== opts.classes.length) throw new UsageError(`class names must be distinct, got ${opts.classes.join(', ')}`);
+  const skipped: Skipped[] = [];
+  const { classes, files, labels } = await scan(root, opts.classes, skipped);
+  if (opts.strict && skipped.length) throw new DataError(`${skipped[0].file}: ${skipped[0].reason} (strict mode)`);
+  return { shape, concurrency, strict: !!opts.strict, classes, skipped, files, labels };
+}
+
+function checkDecoded(root: string, n: number, skipped: Skipped[]): void {
+  if (n === 0) throw new DataError(`no image under ${root} could be decoded (${skipped.length} skipped, first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
+  skipped.sort((a, b) => byCodePoint(a.file, b.file));
+}
+
+/** Decodes every image under root into one ImageSet, unsplit. */
+export async function readImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<{ set: ImageSet; skipped: Skipped[] }> {
+  const p = await prepare(root, opts);
+  const set = await decodeAll(p.files, p.labels, Int32Array.from(p.files.keys()), p, root);
+  checkDecoded(root, set.n, p.skipped);
+  return { set, skipped: p.skipped };
+}
+
+/**
+ * Reads an image folder split (seeded, stratified) into train and test. The
+ * split is drawn over the file list before decoding, so an undecodable file
+ * only leaves its own side one shorter, and each image is decoded straight
+ * into its side's buffer (the set is held once, not copied after a split).
+ */
 export async function loadImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<DatasetSplits> {
-  const { set, skipped } = await readImageFolder(root, opts);
-  const { train, test } = splitIndices(set.labels, set.classes.length, opts.testFraction ?? DEFAULTS.testFraction, opts.seed ?? DEFAULTS.seed);
-  return { source: `image folder ${root}`, train: subset(set, train), test: subset(set, test), skipped };
+  const p = await prepare(root, opts);
+  const { train, test } = splitIndices(p.labels, p.classes.length, opts.testFraction ?? DEFAULTS.testFraction, opts.seed ?? DEFAULTS.seed);
+  const trainSet = await decodeAll(p.files, p.labels, train, p, `${root} (train)`);
+  const testSet = await decodeAll(p.files, p.labels, test, p, `${root} (test)`);
+  checkDecoded(root, trainSet.n + testSet.n, p.skipped);
+  return { source: `image folder ${root}`, train: trainSet, test: testSet, skipped: p.skipped };
 }
