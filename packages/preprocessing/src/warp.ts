@@ -10,8 +10,8 @@ import type { FillMode } from './augment-config.js';
  *
  * Interpolation is three lerps, a + (b - a) * f, so a zero fraction returns a
  * source value exactly (0° rotation, flips and 90° turns move pixels unchanged).
- * Hot loop: no allocation, 3 channels unrolled; pixels whose 2x2 neighbourhood
- * leaves the image take the slower `edgeSample` path.
+ * Hot loop: no allocation, 3 channels unrolled; at the edges 'nearest' clamps
+ * the neighbour offsets, 'constant' takes the slower `constantSample` path.
  */
 export function warpAffine(
   src: Uint8Array, srcAt: number, dst: Uint8Array | null, dstAt: number,
@@ -39,26 +39,41 @@ export function warpAffine(
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
+      // Offsets of the 2x2 neighbours: top-left, top-right, bottom-left, bottom-right.
+      let p00 = srcAt + y0 * rowStride + x0 * c;
+      let p01 = p00 + c;
+      let p10 = p00 + rowStride;
+      let p11 = p10 + c;
       if (x0 < 0 || y0 < 0 || x0 >= wLast || y0 >= hLast) {
-        for (let ch = 0; ch < c; ch++) {
-          const q = round255(edgeSample(src, srcAt, w, h, c, ch, x0, y0, fx, fy, constant, fillValue) * gain);
-          if (toFloat) f32![o] = lut![ch * 256 + q];
-          else u8![o] = q;
-          o++;
+        if (constant) {
+          for (let ch = 0; ch < c; ch++) {
+            const q = round255(constantSample(src, srcAt, w, h, c, ch, x0, y0, fx, fy, fillValue) * gain);
+            if (toFloat) f32![o] = lut![ch * 256 + q];
+            else u8![o] = q;
+            o++;
+          }
+          continue;
         }
-        continue;
+        // 'nearest': clamp each neighbour to the image (edge replication).
+        const xa = x0 < 0 ? 0 : x0 > wLast ? wLast : x0;
+        const xb = x0 + 1 < 0 ? 0 : x0 + 1 > wLast ? wLast : x0 + 1;
+        const ya = y0 < 0 ? 0 : y0 > hLast ? hLast : y0;
+        const yb = y0 + 1 < 0 ? 0 : y0 + 1 > hLast ? hLast : y0 + 1;
+        p00 = srcAt + ya * rowStride + xa * c;
+        p01 = srcAt + ya * rowStride + xb * c;
+        p10 = srcAt + yb * rowStride + xa * c;
+        p11 = srcAt + yb * rowStride + xb * c;
       }
-      const p = srcAt + y0 * rowStride + x0 * c; // top-left neighbour; +c right, +rowStride down
       if (c === 3) {
-        let a = src[p], b = src[p + rowStride];
-        let t = a + (src[p + 3] - a) * fx;
-        const v0 = round255((t + (b + (src[p + rowStride + 3] - b) * fx - t) * fy) * gain);
-        a = src[p + 1]; b = src[p + rowStride + 1];
-        t = a + (src[p + 4] - a) * fx;
-        const v1 = round255((t + (b + (src[p + rowStride + 4] - b) * fx - t) * fy) * gain);
-        a = src[p + 2]; b = src[p + rowStride + 2];
-        t = a + (src[p + 5] - a) * fx;
-        const v2 = round255((t + (b + (src[p + rowStride + 5] - b) * fx - t) * fy) * gain);
+        let a = src[p00], b = src[p10];
+        let t = a + (src[p01] - a) * fx;
+        const v0 = round255((t + (b + (src[p11] - b) * fx - t) * fy) * gain);
+        a = src[p00 + 1]; b = src[p10 + 1];
+        t = a + (src[p01 + 1] - a) * fx;
+        const v1 = round255((t + (b + (src[p11 + 1] - b) * fx - t) * fy) * gain);
+        a = src[p00 + 2]; b = src[p10 + 2];
+        t = a + (src[p01 + 2] - a) * fx;
+        const v2 = round255((t + (b + (src[p11 + 2] - b) * fx - t) * fy) * gain);
         if (toFloat) {
           f32![o] = lut![v0];
           f32![o + 1] = lut![256 + v1];
@@ -71,9 +86,9 @@ export function warpAffine(
         o += 3;
       } else {
         for (let ch = 0; ch < c; ch++) {
-          const a = src[p + ch], b = src[p + rowStride + ch];
-          const t = a + (src[p + c + ch] - a) * fx;
-          const q = round255((t + (b + (src[p + rowStride + c + ch] - b) * fx - t) * fy) * gain);
+          const a = src[p00 + ch], b = src[p10 + ch];
+          const t = a + (src[p01 + ch] - a) * fx;
+          const q = round255((t + (b + (src[p11 + ch] - b) * fx - t) * fy) * gain);
           if (toFloat) f32![o] = lut![ch * 256 + q];
           else u8![o] = q;
           o++;
@@ -90,24 +105,25 @@ function round255(v: number): number {
 
 /**
  * Bilinear value of channel ch at a point whose 2x2 neighbourhood (x0..x0+1,
- * y0..y0+1) is not all inside the image: 'nearest' clamps each neighbour to the
- * edge, 'constant' reads fillValue for neighbours outside.
+ * y0..y0+1) is not all inside the image, for fill 'constant': neighbours
+ * outside read fillValue.
  */
-function edgeSample(
+function constantSample(
   src: Uint8Array, srcAt: number, w: number, h: number, c: number, ch: number,
-  x0: number, y0: number, fx: number, fy: number, constant: boolean, fillValue: number,
+  x0: number, y0: number, fx: number, fy: number, fillValue: number,
 ): number {
   const x1 = x0 + 1;
   const y1 = y0 + 1;
-  const read = (x: number, y: number): number => {
-    if (x < 0 || y < 0 || x >= w || y >= h) {
-      if (constant) return fillValue;
-      x = x < 0 ? 0 : x >= w ? w - 1 : x;
-      y = y < 0 ? 0 : y >= h ? h - 1 : y;
-    }
-    return src[srcAt + (y * w + x) * c + ch];
-  };
-  const a = read(x0, y0), b = read(x0, y1);
-  const t = a + (read(x1, y0) - a) * fx;
-  return t + (b + (read(x1, y1) - b) * fx - t) * fy;
+  const a = readOr(src, srcAt, w, h, c, ch, x0, y0, fillValue);
+  const b = readOr(src, srcAt, w, h, c, ch, x0, y1, fillValue);
+  const t = a + (readOr(src, srcAt, w, h, c, ch, x1, y0, fillValue) - a) * fx;
+  return t + (b + (readOr(src, srcAt, w, h, c, ch, x1, y1, fillValue) - b) * fx - t) * fy;
+}
+
+/** Source value at (x, y), channel ch, or fillValue outside the image. */
+function readOr(
+  src: Uint8Array, srcAt: number, w: number, h: number, c: number, ch: number,
+  x: number, y: number, fillValue: number,
+): number {
+  return x < 0 || y < 0 || x >= w || y >= h ? fillValue : src[srcAt + (y * w + x) * c + ch];
 }
