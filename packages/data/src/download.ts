@@ -14,13 +14,21 @@ import { DataError } from '@tensorpool/core';
 /** Raised when the server could not be reached or answered with an error status. */
 export class DownloadFailed extends DataError {}
 
+/** How long to wait for the server's response headers: a network that drops packets fails here, not after minutes. */
+const RESPONSE_TIMEOUT_MS = 30_000;
+
 export async function downloadVerified(url: string, dest: string, md5: string): Promise<void> {
   let res: Response;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`no response in ${RESPONSE_TIMEOUT_MS / 1000} s`)), RESPONSE_TIMEOUT_MS);
   try {
-    res = await fetch(url);
+    res = await fetch(url, { signal: abort.signal });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new DownloadFailed(`cannot download ${url}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { cause: e });
+    const why = abort.signal.aborted ? (abort.signal.reason as Error).message : cause?.code ?? cause?.message ?? (e as Error).message;
+    throw new DownloadFailed(`cannot download ${url}: ${why}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
   }
   if (!res.ok || !res.body) throw new DownloadFailed(`cannot download ${url}: HTTP ${res.status}`);
 
