@@ -10,6 +10,8 @@ import { makeBatchMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { identity } from './identity.js';
+import { maxPoolGrad } from './max-pool-grad.js';
+import { sum } from './sum.js';
 import { captureStock, stock, type WasmKernel } from './wasm.js';
 
 export interface TrainingKernelOptions {
@@ -19,12 +21,16 @@ export interface TrainingKernelOptions {
   fastMatMul?: boolean;
   /** Identity without a copy. */
   fastIdentity?: boolean;
+  /** One-pass MaxPoolGrad. */
+  fastMaxPoolGrad?: boolean;
+  /** Sum over leading axes (bias gradients) without a transpose. */
+  fastSum?: boolean;
 }
 /** 'all' = every kernel of ours; 'missing-only' = only what wasm lacks (Conv2DBackpropFilter). */
 export type TrainingKernelSet = 'all' | 'missing-only';
 
-const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true };
-const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false };
+const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true };
+const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false };
 
 /** Returns the names of the kernels now served by our code. */
 export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelOptions = 'all'): string[] {
@@ -46,5 +52,7 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
   captureStock(tf.Transpose);
   install(tf.BatchMatMul, o.fastMatMul ? makeBatchMatMul(stock(tf.BatchMatMul), stock(tf.Transpose)) : undefined);
   install(tf.Identity, o.fastIdentity ? identity : undefined);
+  install(tf.MaxPoolGrad, o.fastMaxPoolGrad ? maxPoolGrad : undefined);
+  install(tf.Sum, o.fastSum ? sum : undefined);
   return ours;
 }
