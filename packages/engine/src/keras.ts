@@ -38,6 +38,7 @@ function layerFor(l: LayerSpec, name: string, inputShape: number[] | undefined):
 
 /** A tfjs-layers Sequential equivalent to the spec, holding `weights` (for model.save / inference). */
 export function toLayersModel(spec: ModelSpec, weights: Float32Array, metadata: Record<string, unknown> = {}): tfl.Sequential {
+  validateSpec(spec);
   const m = weightManifest(spec);
   if (weights.length !== m.total) throw new ModelError(`weights have ${weights.length} values but model '${spec.name}' needs ${m.total}`);
   const infos = layerInfos(spec);

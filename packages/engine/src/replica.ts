@@ -7,6 +7,7 @@ import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
 import { forwardLogits, type LayerParams, type MaskFn } from './forward.js';
 import { fillDropoutMask } from './dropout.js';
+import { validateSpec } from './validate.js';
 
 export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
 export interface BatchStats { lossSum: number; correct: number; count: number }
@@ -33,7 +34,7 @@ export class Replica {
   private disposed = false;
 
   constructor(spec: ModelSpec) {
-    this.spec = spec;
+    this.spec = validateSpec(spec);
     this.infos = layerInfos(spec);
     this.manifest = weightManifest(spec);
     const [h, w, c] = spec.inputShape;
