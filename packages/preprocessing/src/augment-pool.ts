@@ -2,9 +2,10 @@ import { DEFAULTS, UsageError, workerPath } from '@tensorpool/core';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { resolveAugmentConfig, type AugmentConfig } from './augment-config.js';
-import type { AugmentTask, AugmentWorkerData } from './augment-worker.js';
+import type { AugmentTask, AugmentWorkerData, ExpandTask } from './augment-worker.js';
+import { expandLabels, OFFLINE_FACTOR } from './offline.js';
 import { validateNormalization, type Normalization } from './normalization.js';
-import { sampleSize, type ImageShape } from './shape.js';
+import { sampleSize, type ImageSet, type ImageShape } from './shape.js';
 
 export interface AugmentPoolOptions {
   /** The source set [N, h, w, c] uint8; shared with the threads once (copied into a SharedArrayBuffer if it is not in one). */
@@ -99,6 +100,7 @@ export class AugmentPool {
       const tasks: Promise<void>[] = [];
       for (let t = 0; t < chunks; t++) {
         const task: AugmentTask = {
+          kind: 'online',
           indices: this.indexBuf.buffer as SharedArrayBuffer,
           from: Math.floor((t * batch) / chunks), to: Math.floor(((t + 1) * batch) / chunks),
           out: out.buffer as SharedArrayBuffer, outOffset: out.byteOffset, float: out instanceof Float32Array,
@@ -111,6 +113,35 @@ export class AugmentPool {
       this.busy = false;
     }
     return out;
+  }
+
+  /**
+   * expandOffline on the threads: the pool's images with `labels` become an
+   * ImageSet of 18 x N images in the same order as expandOffline, using the
+   * pool's config.fill / fillValue; byte for byte the single-thread result.
+   */
+  async expandOffline(labels: Uint8Array, classes: string[]): Promise<ImageSet> {
+    if (this.closed) throw new UsageError('AugmentPool is closed');
+    if (this.busy) throw new UsageError('AugmentPool.expandOffline called while a batch is running: await the previous call first');
+    if (!(labels instanceof Uint8Array) || labels.length < this.total) throw new UsageError(`AugmentPool.expandOffline needs ${this.total} labels, got ${labels?.length}`);
+    const out = new Uint8Array(new SharedArrayBuffer(this.total * OFFLINE_FACTOR * this.size));
+    this.busy = true;
+    try {
+      // Several slices per thread so a slow (shared) core does not hold up the rest.
+      const chunks = Math.min(this.total, this.threads * 4);
+      const tasks: Promise<void>[] = [];
+      for (let t = 0; t < chunks; t++) {
+        const task: ExpandTask = {
+          kind: 'offline', out: out.buffer as SharedArrayBuffer,
+          from: Math.floor((t * this.total) / chunks), to: Math.floor(((t + 1) * this.total) / chunks),
+        };
+        tasks.push(this.pool.run(task));
+      }
+      await Promise.all(tasks);
+    } finally {
+      this.busy = false;
+    }
+    return { images: out, labels: expandLabels(labels, this.total), n: this.total * OFFLINE_FACTOR, shape: [...this.shape], classes: [...classes] };
   }
 
   async close(): Promise<void> {

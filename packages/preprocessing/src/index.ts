@@ -11,5 +11,6 @@ export {
 export { inverseAffine, cosSinDegrees } from './affine.js';
 export { warpAffine } from './warp.js';
 export { augmentOne, augmentBatch, type AugmentOneOptions } from './augment.js';
-export { expandOffline, OFFLINE_ANGLES, OFFLINE_FACTOR } from './offline.js';
+export { expandOffline, expandOfflineRange, expandLabels, OFFLINE_ANGLES, OFFLINE_FACTOR } from './offline.js';
+export { expandOfflineParallel } from './expand-offline-parallel.js';
 export { AugmentPool, type AugmentPoolOptions } from './augment-pool.js';

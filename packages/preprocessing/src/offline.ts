@@ -1,7 +1,7 @@
 import { UsageError } from '@tensorpool/core';
 import { IDENTITY_PARAMS, type FillMode } from './augment-config.js';
 import { augmentOne } from './augment.js';
-import { sampleSize, type ImageSet } from './shape.js';
+import { sampleSize, type ImageSet, type ImageShape } from './shape.js';
 
 /** Angles of the offline expansion: -20°, -15°, ..., +20° (9 angles). */
 export const OFFLINE_ANGLES: readonly number[] = Object.freeze([-20, -15, -10, -5, 0, 5, 10, 15, 20]);
@@ -27,17 +27,36 @@ export function expandOffline(set: ImageSet, opts: { fill?: FillMode; fillValue?
   }
   const n = set.n * OFFLINE_FACTOR;
   const images = new Uint8Array(new SharedArrayBuffer(n * size));
-  const labels = new Uint8Array(new SharedArrayBuffer(n));
-  let o = 0;
-  for (let i = 0; i < set.n; i++) {
+  expandOfflineRange(set.images, set.shape, 0, set.n, images, 0, opts.fill ?? 'nearest', opts.fillValue ?? 0);
+  return { images, labels: expandLabels(set.labels, set.n), n, shape: [...set.shape], classes: [...set.classes] };
+}
+
+/** Labels of the expansion: each of the first n labels repeated 18 times, in a SharedArrayBuffer. */
+export function expandLabels(labels: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(n * OFFLINE_FACTOR));
+  for (let i = 0; i < n; i++) out.fill(labels[i], i * OFFLINE_FACTOR, (i + 1) * OFFLINE_FACTOR);
+  return out;
+}
+
+/**
+ * Writes the 18 variants of source images [from, to) of `images` ([N, h, w, c])
+ * to out, starting at element `outAt` (where variant 0 of image `from` goes).
+ * Shared by expandOffline and the AugmentPool's threads.
+ */
+export function expandOfflineRange(
+  images: Uint8Array, shape: ImageShape, from: number, to: number,
+  out: Uint8Array, outAt: number, fill: FillMode, fillValue: number,
+): void {
+  const size = sampleSize(shape);
+  let o = outAt;
+  for (let i = from; i < to; i++) {
     for (const angle of OFFLINE_ANGLES) {
       for (const flip of [false, true]) {
         // Mirror after rotating by angle == rotate by -angle after mirroring (our params' order).
         const params = { ...IDENTITY_PARAMS, rotation: flip ? -angle : angle, flip };
-        augmentOne(set.images, images, set.shape, params, { ...opts, srcOffset: i * size, dstOffset: o * size });
-        labels[o++] = set.labels[i];
+        augmentOne(images, out, shape, params, { fill, fillValue, srcOffset: i * size, dstOffset: o });
+        o += size;
       }
     }
   }
-  return { images, labels, n, shape: [...set.shape], classes: [...set.classes] };
 }
