@@ -10,3 +10,6 @@ export * from './adam.js';
 export * from './summary.js';
 export * from './keras-io.js';
 export * from './keras.js';
+export * from './backend.js';
+export { registerTrainingKernels, type TrainingKernelOptions, type TrainingKernelSet } from './kernels/register.js';
+export { markWrittenInPlace } from './kernels/in-place.js';
