@@ -4,7 +4,9 @@
  * class is visible in the pixels so a few steps already learn something.
  */
 import { Random } from '@tensorpool/core';
-import type { LayerSpec, ModelSpec } from '@tensorpool/engine';
+import { ADAM_DEFAULTS, Replica, adamUpdate, initialWeights, weightManifest, type LayerSpec, type ModelSpec } from '@tensorpool/engine';
+import { gatherNormalize } from '@tensorpool/preprocessing';
+import { Trainer } from './trainer.js';
 import type { ImageSet } from '@tensorpool/data';
 
 export function tinySpec(dropout: boolean): ModelSpec {
@@ -64,4 +66,46 @@ export async function initTestBackend(name: 'wasm' | 'cpu' = 'wasm'): Promise<st
   const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
   return 'cpu';
+}
+
+/** The plain way: whole global batch on one replica in this process, mean gradient, adamUpdate. */
+export function referenceRun(spec: ModelSpec, set: ImageSet, seed: number, batch: number, epochs: number): Float32Array {
+  const replica = new Replica(spec);
+  const total = weightManifest(spec).total;
+  const size = set.shape[0] * set.shape[1] * set.shape[2];
+  const w = initialWeights(spec, seed);
+  const m = new Float32Array(total);
+  const v = new Float32Array(total);
+  const g = new Float32Array(total);
+  let t = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = Trainer.epochSamples(set.n, undefined, seed, epoch);
+    for (let s = 0; s < order.length; s += batch) {
+      const idx = order.subarray(s, s + batch);
+      const x = new Float32Array(idx.length * size);
+      gatherNormalize(set.images, idx, x, set.shape, 'div256');
+      const labels = Array.from(idx, (i) => set.labels[i]);
+      replica.setWeights(w);
+      replica.gradients(x, labels, idx.length, { training: true, seed, epoch, sampleIds: idx }, g);
+      const scale = 1 / idx.length;
+      for (let i = 0; i < total; i++) g[i] *= scale;
+      adamUpdate(w, g, m, v, ++t, ADAM_DEFAULTS);
+    }
+  }
+  replica.dispose();
+  return w;
+}
+
+/** The same run on a Trainer with `threads` threads. */
+export async function parallelRun(spec: ModelSpec, set: ImageSet, seed: number, batch: number, epochs: number, threads: number, backend: string): Promise<Float32Array> {
+  const trainer = await Trainer.create({ spec, threads, batchSize: batch, backend: backend as 'wasm' | 'cpu' });
+  try {
+    trainer.setWeights(initialWeights(spec, seed));
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      await trainer.runEpoch({ train: set, epoch, seed, batchSize: batch, augment: 'none', normalization: 'div256' });
+    }
+    return trainer.getWeights();
+  } finally {
+    await trainer.close();
+  }
 }

@@ -1,0 +1,25 @@
+/**
+ * `pnpm bench`: runs every benchmark in bench/dist (train, then kernels and
+ * preprocess when present) as separate processes, so one's memory and threads
+ * do not disturb the next, and prints one JSON object keyed by benchmark.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out: Record<string, unknown> = {};
+for (const name of ['train', 'kernels', 'preprocess']) {
+  const file = join(here, `${name}.js`);
+  if (!existsSync(file)) continue;
+  process.stderr.write(`bench: ${name}...\n`);
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const last = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  try {
+    out[name] = last ? JSON.parse(last) : { error: `no JSON output (exit ${r.status})` };
+  } catch {
+    out[name] = { error: `unparsable output (exit ${r.status})` };
+  }
+}
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
