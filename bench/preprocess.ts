@@ -4,7 +4,7 @@
  * with normalization into a float32 batch, single thread and on the AugmentPool.
  * The baseline, measured in the same run on the same images, is a plain
  * gather + normalize (what the trainer does without augmentation).
- * Prints one JSON object; target: >= 2,000 augmented images/s per core.
+ * Prints one JSON object on one line (bench/run.ts reads the last such line); target: >= 2,000 augmented images/s per core.
  *
  *   npx tsc -b bench && node bench/dist/preprocess.js [--seconds 1] [--threads N]
  */
@@ -106,4 +106,4 @@ console.log(JSON.stringify({
     cpuEfficiencyVsSingleThread: ratio(poolRate.cpu, augmentNormalize.cpu),
   },
   loadAverage1m: +loadavg()[0].toFixed(2),
-}, null, 2));
+}));
