@@ -12,7 +12,7 @@
  * checks against the record), because BullMQ may run a step twice when the
  * coordinator dies in the middle of it.
  */
-import { Worker, type Job } from 'bullmq';
+import { QueueEvents, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobError, type EpochJobData } from '@tensorpool/core';
 import { initialWeights, weightManifest } from '@tensorpool/engine';
@@ -20,7 +20,7 @@ import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, queueOpts, type Queues } from './queues.js';
 import { getGlobalWeights, hasGlobalWeights, putAdam, putGlobalWeights } from './blobs.js';
-import { loadShardResult, type ShardResult } from './results.js';
+import { describeShard, loadShardResult, type ShardResult } from './results.js';
 import { weightedAverage } from './average.js';
 import { getJobRecord, recordEpochMetrics, setCompletedEpochs, transition, TERMINAL_STATES, type EpochMetrics, type JobRecord } from './state.js';
 import { cleanupJob } from './client.js';
@@ -54,6 +54,8 @@ export class Coordinator {
   private readonly epochWorker: Worker<EpochJobData>;
   private readonly log: Logger;
   private readonly evaluator: Evaluator;
+  private readonly events: QueueEvents;
+  private readonly eventsRedis: Redis;
 
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);
@@ -74,22 +76,47 @@ export class Coordinator {
     this.trainWorker = new Worker<TrainJobData>(this.keys.trainQueue, (job) => this.guard(job.data.jobId, () => this.startJob(job.data.jobId)), wopts);
     this.epochWorker = new Worker<EpochJobData>(this.keys.epochQueue, (job) => this.guard(job.data.jobId, () => this.finishEpoch(job)), wopts);
     for (const w of [this.trainWorker, this.epochWorker]) w.on('error', (e) => this.log.error(`coordinator: ${e.message}`));
+    // An epoch job fails when one of its shards failed its last attempt
+    // (failParentOnFailure); the training job then fails naming the shard.
+    this.eventsRedis = connectRedis(opts.redisUrl);
+    this.events = new QueueEvents(this.keys.epochQueue, { ...queueOpts(this.keys, this.eventsRedis), autorun: false });
+    this.events.on('failed', ({ jobId }) => void this.onEpochFailed(jobId).catch((e) => this.log.error(`coordinator: ${(e as Error).message}`)));
+    this.events.on('error', (e) => this.log.error(`coordinator events: ${e.message}`));
   }
 
   async start(): Promise<void> {
     void this.trainWorker.run();
     void this.epochWorker.run();
-    await Promise.all([this.trainWorker.waitUntilReady(), this.epochWorker.waitUntilReady()]);
+    void this.events.run();
+    await Promise.all([this.trainWorker.waitUntilReady(), this.epochWorker.waitUntilReady(), this.events.waitUntilReady()]);
     await this.resume();
     this.log.info(`coordinator ready (prefix ${this.keys.prefix})`);
   }
 
   /** Graceful stop: finishes the step in progress, then disconnects. */
   async close(): Promise<void> {
-    await Promise.all([this.trainWorker.close(), this.epochWorker.close()]);
+    await Promise.all([this.trainWorker.close(), this.epochWorker.close(), this.events.close()]);
     await this.evaluator.close();
     await this.queues.close();
-    await Promise.all([this.redis.quit().catch(() => undefined), this.bullRedis.quit().catch(() => undefined)]);
+    await Promise.all([this.redis, this.bullRedis, this.eventsRedis].map((r) => r.quit().catch(() => undefined)));
+  }
+
+  /** Fails the training job of a failed epoch job, with the failing shard's reason. */
+  private async onEpochFailed(epochJobId: string): Promise<void> {
+    const job = await this.queues.epochs.getJob(epochJobId);
+    if (!job) return;
+    const { jobId, epoch } = job.data as EpochJobData;
+    const rec = await getJobRecord(this.redis, this.keys, jobId);
+    if (!rec || TERMINAL_STATES.includes(rec.state)) return;
+    let reason = job.failedReason || 'a shard failed';
+    for (let shard = 0; shard < rec.options.shards; shard++) {
+      const child = await this.queues.shards.getJob(this.keys.shardJobId(jobId, epoch, shard));
+      if (child && (await child.getState()) === 'failed') {
+        reason = `${describeShard({ epoch, shard })} failed after ${child.attemptsMade} attempts: ${child.failedReason}`;
+        break;
+      }
+    }
+    await this.fail(jobId, new JobError(reason));
   }
 
   /**
@@ -103,7 +130,11 @@ export class Coordinator {
       if (!rec || rec.state !== 'running') continue;
       try {
         if (rec.epoch >= rec.options.epochs) await this.finishJob(rec);
-        else if (!(await this.queues.epochs.getJob(this.keys.epochJobId(id, rec.epoch)))) await this.queueEpoch(rec, rec.epoch);
+        else {
+          const epochJob = await this.queues.epochs.getJob(this.keys.epochJobId(id, rec.epoch));
+          if (!epochJob) await this.queueEpoch(rec, rec.epoch);
+          else if ((await epochJob.getState()) === 'failed') await this.onEpochFailed(epochJob.id!);
+        }
         this.log.info(`job ${id}: resumed at epoch ${rec.epoch + 1} of ${rec.options.epochs}`);
       } catch (e) {
         await this.fail(id, e as Error);

@@ -70,6 +70,8 @@ export class ShardWorker {
     this.worker = new Worker<ShardJobData, ShardOutcome>(this.keys.shardQueue, (job) => this.process(job), {
       ...queueOpts(this.keys, this.bullRedis),
       concurrency: this.concurrency,
+      // Recorded on active jobs as processedBy: operators (and tests) see who runs which shard.
+      name: this.id,
       lockDuration: t.lockDuration,
       stalledInterval: t.stalledInterval,
       maxStalledCount: t.maxStalledCount,
