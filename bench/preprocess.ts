@@ -4,7 +4,8 @@
  * with normalization into a float32 batch, single thread and on the AugmentPool.
  * The baseline, measured in the same run on the same images, is a plain
  * gather + normalize (what the trainer does without augmentation).
- * Prints one JSON object on one line (bench/run.ts reads the last such line); target: >= 2,000 augmented images/s per core.
+ * Prints one JSON object on one line (bench/run.ts reads the last such line).
+ * Target: >= 2,000 augmented + normalized images/s per core.
  *
  *   npx tsc -b bench && node bench/dist/preprocess.js [--seconds 1] [--threads N]
  */
