@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from './backend.js';
 import { DEFAULTS, Random } from '@tensorpool/core';
 import { ADAM_DEFAULTS, adamUpdate } from './adam.js';
 
@@ -30,7 +30,7 @@ const initial = () => {
 
 describe('adamUpdate is Keras Adam', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu');
   });
 
   it('uses the defaults from DEFAULTS', () => {

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from './backend.js';
 import { Replica } from './replica.js';
 import { initialWeights } from './init.js';
 import { dropoutMask } from './dropout.js';
@@ -18,7 +17,7 @@ const f = h * w * c;
 
 describe('dropout masks are per sample', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu');
   });
 
   it('batch gradient = sum of the gradients of its halves', () => {

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from './backend.js';
 import { Random } from '@tensorpool/core';
 import { Replica } from './replica.js';
 import { initialWeights } from './init.js';
 import { dropoutMask } from './dropout.js';
-import { layerInfos } from './manifest.js';
+import { layerInfos, weightManifest } from './manifest.js';
 import { referenceLoss, testBatch, tinySeedSpec } from './reference-net.test-util.js';
 
 /**
@@ -43,13 +42,13 @@ function directionalChecks(g: Float32Array, w: Float32Array, x: Float32Array, la
 
 describe('Replica.gradients matches finite differences (cpu)', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu');
   });
 
   const w = initialWeights(spec, 7);
   // Non-zero biases so their gradients are exercised away from the symmetric start.
   const rb = new Random(5);
-  for (const e of new Replica(spec).manifest.entries) if (e.shape.length === 1) for (let j = 0; j < e.size; j++) w[e.offset + j] = rb.uniform(-0.05, 0.05);
+  for (const e of weightManifest(spec).entries) if (e.shape.length === 1) for (let j = 0; j < e.size; j++) w[e.offset + j] = rb.uniform(-0.05, 0.05);
   const { x, labels } = testBatch(spec, n, 11);
 
   it('without dropout: every weight tensor and the loss', () => {

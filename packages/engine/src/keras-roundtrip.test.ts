@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from './backend.js';
 import { Replica } from './replica.js';
 import { initialWeights } from './init.js';
 import { weightManifest } from './manifest.js';
@@ -20,7 +20,7 @@ import { testBatch, tinySeedSpec } from './reference-net.test-util.js';
 describe('Keras layers-format save/load round trip', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tensorpool-keras-'));
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

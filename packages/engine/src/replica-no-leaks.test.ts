@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { initBackend } from './backend.js';
 import { Replica } from './replica.js';
 import { initialWeights } from './init.js';
 import { testBatch, tinySeedSpec } from './reference-net.test-util.js';
@@ -8,7 +8,7 @@ import { testBatch, tinySeedSpec } from './reference-net.test-util.js';
 /** Steps of setWeights/gradients/predict/evaluate leave the tensor count unchanged; dispose frees everything. */
 describe('Replica does not leak tensors', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu');
   });
 
   it('tensor count is stable over steps and returns to the start after dispose', () => {
