@@ -1,0 +1,67 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '@tensorpool/core';
+import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
+import { im2colLimits } from './conv2d-backprop-filter.js';
+
+/** Conv2DBackpropFilter on wasm (ours; stock wasm has none) vs the cpu backend. */
+interface Case { n: number; h: number; w: number; cin: number; cout: number; kh: number; kw: number; s: [number, number]; pad: 'same' | 'valid' }
+
+const fixed: Case[] = [
+  { n: 1, h: 7, w: 7, cin: 3, cout: 4, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
+  { n: 2, h: 9, w: 6, cin: 2, cout: 5, kh: 3, kw: 2, s: [1, 1], pad: 'valid' },
+  { n: 1, h: 8, w: 11, cin: 3, cout: 2, kh: 2, kw: 3, s: [2, 2], pad: 'same' },
+  { n: 3, h: 10, w: 7, cin: 1, cout: 3, kh: 3, kw: 3, s: [2, 2], pad: 'valid' },
+  { n: 2, h: 9, w: 9, cin: 4, cout: 3, kh: 5, kw: 1, s: [2, 1], pad: 'same' },
+  { n: 1, h: 6, w: 6, cin: 2, cout: 2, kh: 1, kw: 1, s: [3, 3], pad: 'valid' },
+];
+
+function randomCase(rng: Random): Case {
+  const kh = 1 + rng.int(4), kw = 1 + rng.int(4);
+  return {
+    n: 1 + rng.int(3), h: kh + rng.int(8), w: kw + rng.int(8), cin: 1 + rng.int(5), cout: 1 + rng.int(6), kh, kw,
+    s: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) ? 'same' : 'valid',
+  };
+}
+
+function run(c: Case, seed: number) {
+  const rng = new Random(seed);
+  const x = randomValues(rng, c.n * c.h * c.w * c.cin);
+  const filterShape: [number, number, number, number] = [c.kh, c.kw, c.cin, c.cout];
+  const info = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.cin], filterShape, c.s, 1, c.pad);
+  const dy = randomValues(rng, c.n * info.outHeight * info.outWidth * c.cout);
+  return compareWithCpu(() =>
+    kernel('Conv2DBackpropFilter', { x: tf.tensor4d(x, [c.n, c.h, c.w, c.cin]), dy: tf.tensor4d(dy, [c.n, info.outHeight, info.outWidth, c.cout]) },
+      { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape }));
+}
+
+describe('Conv2DBackpropFilter on wasm matches cpu', () => {
+  beforeAll(setupWasm);
+
+  it('on fixed shapes: batch 1, strides 2, same/valid, non-square kernels and inputs', async () => {
+    for (const [i, c] of fixed.entries()) {
+      const r = await run(c, 100 + i);
+      expect(r.shape).toEqual([c.kh, c.kw, c.cin, c.cout]);
+      expect(r.err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('on 20 random shapes', async () => {
+    const rng = new Random(7);
+    for (let i = 0; i < 20; i++) {
+      const c = randomCase(rng);
+      expect((await run(c, 200 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('when the im2col matrix is split into per-sample chunks', async () => {
+    const saved = im2colLimits.maxFloats;
+    im2colLimits.maxFloats = 1; // one sample per chunk
+    try {
+      const r = await run({ n: 3, h: 8, w: 9, cin: 3, cout: 4, kh: 3, kw: 3, s: [1, 1], pad: 'same' }, 300);
+      expect(r.err).toBeLessThan(TOLERANCE);
+    } finally {
+      im2colLimits.maxFloats = saved;
+    }
+  });
+});
