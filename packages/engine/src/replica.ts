@@ -8,6 +8,7 @@ import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from 
 import { forwardLogits, type LayerParams, type MaskFn } from './forward.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
+import { markWrittenInPlace } from './kernels/in-place.js';
 
 export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
 export interface BatchStats { lossSum: number; correct: number; count: number }
@@ -198,11 +199,16 @@ function storage(t: tf.Tensor): Float32Array | null {
   return null;
 }
 
-/** Copies src into a float32 variable in place (one memcpy on wasm/cpu). */
+/**
+ * Copies src into a float32 variable in place (one memcpy on wasm/cpu). On wasm,
+ * XNNPACK keeps conv/matmul weights packed per tensor id, so the cached
+ * operators must be dropped after the write (markWrittenInPlace).
+ */
 function writeInto(v: tf.Variable, src: Float32Array): void {
   const view = storage(v);
   if (view) {
     view.set(src);
+    markWrittenInPlace(v);
     return;
   }
   v.assign(tf.tensor(src.slice(), v.shape));
