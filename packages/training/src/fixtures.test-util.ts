@@ -4,7 +4,7 @@
  * class is visible in the pixels so a few steps already learn something.
  */
 import { Random } from '@tensorpool/core';
-import { ADAM_DEFAULTS, Replica, adamUpdate, initialWeights, weightManifest, type LayerSpec, type ModelSpec } from '@tensorpool/engine';
+import { ADAM_DEFAULTS, Replica, initBackend, adamUpdate, initialWeights, weightManifest, type LayerSpec, type ModelSpec } from '@tensorpool/engine';
 import { gatherNormalize } from '@tensorpool/preprocessing';
 import { Trainer } from './trainer.js';
 import type { ImageSet } from '@tensorpool/data';
@@ -59,13 +59,9 @@ export function relativeError(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(d / n);
 }
 
-/** Backend of the test process, the same as the trainer threads use. TEMPORARY shim until engine exports initBackend. */
+/** Backend of the test process, the same as the trainer threads use. */
 export async function initTestBackend(name: 'wasm' | 'cpu' = 'wasm'): Promise<string> {
-  const engine = (await import('@tensorpool/engine')) as unknown as { initBackend?: (n: string) => Promise<string> };
-  if (engine.initBackend) return engine.initBackend(name);
-  const tf = await import('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  return 'cpu';
+  return initBackend(name);
 }
 
 /** The plain way: whole global batch on one replica in this process, mean gradient, adamUpdate. */

@@ -4,8 +4,7 @@
  * shared views from workerData (see @tensorpool/core protocol/thread.ts).
  */
 import { threadId, workerData } from 'node:worker_threads';
-import * as engine from '@tensorpool/engine';
-import { adamUpdate, Replica, type ModelSpec } from '@tensorpool/engine';
+import { adamUpdate, initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
 import { encodeThreadError, type ThreadInit, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
 
@@ -22,7 +21,7 @@ const init = workerData as ThreadInit<ModelSpec>;
 let state: Promise<ThreadState> | undefined;
 
 async function build(): Promise<ThreadState> {
-  const backend = await initBackendShim(init.backend);
+  const backend = await initBackend(init.backend, { inWorkerThread: true });
   const [h, w, c] = init.spec.inputShape;
   return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c };
 }
@@ -98,11 +97,3 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
   }
 }
 
-// TEMPORARY until engine exports initBackend.
-async function initBackendShim(name: string): Promise<string> {
-  const e = engine as unknown as { initBackend?: (n: string, o: object) => Promise<string> };
-  if (e.initBackend) return e.initBackend(name, { inWorkerThread: true });
-  const tf = await import('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  return 'cpu';
-}
