@@ -8,6 +8,7 @@
  * reused for the test metrics instead of running twice.
  */
 import { resolve, join } from 'node:path';
+import { initBackend } from '@tensorpool/engine';
 import type { EvalResult } from '@tensorpool/training';
 import { classMetrics } from '@tensorpool/training/metrics';
 import { saveModelDir } from '@tensorpool/training/model-dir';
@@ -20,6 +21,7 @@ export class Evaluator {
   private readonly threads?: number;
   private readonly modelsDir: string;
   /** Last evaluation per job: reused when the same weights are evaluated again. */
+  private backend?: Promise<unknown>;
   private readonly last = new Map<string, { weights: Float32Array; result: EvalResult }>();
 
   constructor(opts: { threads?: number; modelsDir: string }) {
@@ -62,6 +64,8 @@ export class Evaluator {
       seed: o.seed,
       modelDir: out,
     };
+    // Saving builds a tfjs-layers model on this (main) thread's backend.
+    await (this.backend ??= initBackend());
     await saveModelDir(out, { spec: o.spec, weights, normalization: o.normalization, metrics });
     return { metrics, out };
   }

@@ -4,7 +4,8 @@
  * per model rather than once per shard. A Trainer is used by one shard at a
  * time; concurrent shards of the same model get one each.
  */
-import type { ModelSpec } from '@tensorpool/engine';
+import { BackendError } from '@tensorpool/core';
+import { resolveBackendName, type ModelSpec } from '@tensorpool/engine';
 import { Trainer } from '@tensorpool/training';
 
 export interface TrainerKey {
@@ -12,6 +13,13 @@ export interface TrainerKey {
   batchSize: number;
   learningRate: number;
   threads?: number;
+}
+
+/** The trainer threads' backend: TENSORPOOL_BACKEND or wasm ('tensorflow' cannot run in worker threads). */
+function threadBackend(): 'wasm' | 'cpu' {
+  const b = resolveBackendName();
+  if (b === 'tensorflow') throw new BackendError("TENSORPOOL_BACKEND=tensorflow cannot run in trainer threads: use 'wasm' or 'cpu' for workers");
+  return b;
 }
 
 export class TrainerCache {
@@ -26,7 +34,7 @@ export class TrainerCache {
     if (!trainer) {
       // A different model evicts idle trainers of other models (memory: one pool per model).
       for (const [other, ts] of this.idle) if (other !== key) for (const t of ts.splice(0)) void this.drop(t);
-      trainer = await Trainer.create({ spec: k.spec, batchSize: k.batchSize, adam: { learningRate: k.learningRate }, ...(k.threads ? { threads: k.threads } : {}) });
+      trainer = await Trainer.create({ spec: k.spec, batchSize: k.batchSize, adam: { learningRate: k.learningRate }, backend: threadBackend(), ...(k.threads ? { threads: k.threads } : {}) });
       this.all.add(trainer);
     }
     const t = trainer;

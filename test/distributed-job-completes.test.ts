@@ -1,0 +1,52 @@
+// A 2-epoch, 2-shard job on a small Fashion-MNIST subset with a coordinator
+// and 2 worker processes completes; status shows each epoch, metrics give a
+// test accuracy well above chance (10%), the model directory is written.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Cluster } from './support/cluster.js';
+
+const c = new Cluster('complete');
+afterAll(() => c.close());
+
+describe('distributed training end to end', () => {
+  it('completes with 2 workers; status shows each epoch; metrics above chance', async () => {
+    c.coordinator();
+    c.worker('w1');
+    c.worker('w2');
+    const jobId = c.enqueue();
+    const running = await c.waitForState(jobId, ['running', 'completed', 'failed']);
+    expect(running.state).not.toBe('failed');
+    const done = await c.waitForState(jobId);
+    expect(done.state, `${done.error}\n${c.logs()}`).toBe('completed');
+
+    const status = c.cli(['status', jobId, '--json']);
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout);
+    expect(s).toMatchObject({ state: 'completed', epoch: 2, epochs: 2, progress: 1 });
+    expect(s.epochMetrics.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+    for (const e of s.epochMetrics) {
+      expect(e.samples).toBe(512);
+      expect(e.shards.map((x: { samples: number }) => x.samples)).toEqual([256, 256]);
+    }
+    expect(s.epochMetrics[0].valAccuracy).toBeGreaterThan(0.1);
+    expect(s.workers.length).toBeGreaterThanOrEqual(1);
+    for (const w of s.workers) expect(['w1', 'w2']).toContain(w);
+    const human = c.cli(['status', jobId]).stdout;
+    expect(human).toMatch(/completed, epoch 2 of 2 done/);
+    expect(human).toMatch(/epoch 1: loss/);
+
+    const m = c.cli(['metrics', jobId, '--json']);
+    expect(m.code).toBe(0);
+    const metrics = JSON.parse(m.stdout);
+    expect(metrics.testSamples).toBe(200);
+    expect(metrics.testAccuracy).toBeGreaterThan(0.3);
+    expect(metrics.confusionMatrix).toHaveLength(10);
+    expect(existsSync(join(metrics.modelDir, 'model.json'))).toBe(true);
+
+    // Each shard counted once; only the record, epochs and metrics remain of the job.
+    expect(await c.client.redis.get(c.client.keys.shardsDone)).toBe('4');
+    const left = (await c.client.redis.keys(`${c.prefix}:job:${jobId}*`)).sort();
+    expect(left).toEqual([c.client.keys.job(jobId), c.client.keys.epochMetrics(jobId), c.client.keys.metrics(jobId), c.client.keys.jobWorkers(jobId)].sort());
+  });
+});
