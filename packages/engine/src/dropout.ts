@@ -16,10 +16,12 @@ export function fillDropoutMask(
   out: Float32Array, n: number, perSample: number, rate: number, layerIndex: number, draw: DropoutDraw,
 ): Float32Array {
   const scale = 1 / (1 - rate);
+  // next() < rate  <=>  nextUint32() < rate * 2^32 exactly (scaling by 2^32 is exact), without the division.
+  const threshold = rate * 4294967296;
   for (let i = 0; i < n; i++) {
     const r = new Random(draw.seed, draw.epoch, draw.sampleIds[i], layerIndex);
     const base = i * perSample;
-    for (let j = 0; j < perSample; j++) out[base + j] = r.next() < rate ? 0 : scale;
+    for (let j = 0; j < perSample; j++) out[base + j] = r.nextUint32() < threshold ? 0 : scale;
   }
   return out;
 }
