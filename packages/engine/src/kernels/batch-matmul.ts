@@ -15,6 +15,7 @@
  * products with the big weight matrix on the left (never packed).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { freshCopy } from './fresh-operands.js';
 import { disposeAll, view, type KernelArgs, type WasmKernel } from './wasm.js';
 
 export interface MatMulPlan {
@@ -49,7 +50,13 @@ export function makeBatchMatMul(stockMatMul: WasmKernel, stockTranspose: WasmKer
     const [b0, b1] = [b.shape[rb - 2], b.shape[rb - 1]];
     const M = transposeA ? a1 : a0, K = transposeA ? a0 : a1, N = transposeB ? b0 : b1;
     const plan = planMatMul(M, K, N, transposeA, transposeB);
-    if (plan.variant === 'direct' && !transposeA && !transposeB) return stockMatMul(args);
+    if (plan.variant === 'direct' && !transposeA && !transposeB) {
+      // A fresh right operand: XNNPACK caches it packed per tensor id (stale after in-place writes).
+      const copy = freshCopy(backend, b);
+      const out = stockMatMul({ ...args, inputs: { a, b: copy } });
+      backend.disposeData(copy.dataId);
+      return out;
+    }
     const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), M, N];
     const A2 = view(a, [a0, a1]), B2 = view(b, [b0, b1]);
     const T = (t: tf.TensorInfo) => stockTranspose({ inputs: { x: t }, backend, attrs: { perm: [1, 0] } });

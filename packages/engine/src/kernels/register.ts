@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { withFreshOperands } from './fresh-operands.js';
+import { makeFusedMatMul } from './fused-matmul.js';
 import { identity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { sum } from './sum.js';
@@ -32,6 +34,14 @@ export type TrainingKernelSet = 'all' | 'missing-only';
 const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true };
 const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false };
 
+/** Stock kernels that cache packed operands per tensor id, and those operands. */
+const FRESH_OPERANDS: [string, string[]][] = [
+  [tf.Conv2D, ['filter']],
+  [tf.FusedConv2D, ['filter', 'bias']],
+  [tf.DepthwiseConv2dNative, ['filter']],
+  [tf.FusedDepthwiseConv2D, ['filter', 'bias']],
+];
+
 /** Returns the names of the kernels now served by our code. */
 export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelOptions = 'all'): string[] {
   const o = set === 'all' ? ALL : set === 'missing-only' ? NONE : { ...ALL, ...set };
@@ -46,11 +56,19 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
       tf.registerKernel(original);
     }
   };
+  // Correctness, in every set: never let XNNPACK reuse weights packed under a reused tensor id.
+  for (const [name, operands] of FRESH_OPERANDS) {
+    captureStock(name);
+    install(name, withFreshOperands(stock(name), operands));
+  }
   install(tf.Conv2DBackpropFilter, conv2DBackpropFilter);
   install(tf.Conv2DBackpropInput, o.fastBackpropInput ? conv2DBackpropInput : undefined);
   captureStock(tf.BatchMatMul);
   captureStock(tf.Transpose);
-  install(tf.BatchMatMul, o.fastMatMul ? makeBatchMatMul(stock(tf.BatchMatMul), stock(tf.Transpose)) : undefined);
+  const matMul = makeBatchMatMul(stock(tf.BatchMatMul), stock(tf.Transpose));
+  install(tf.BatchMatMul, o.fastMatMul ? matMul : withFreshOperands(stock(tf.BatchMatMul), ['b']));
+  captureStock(tf._FusedMatMul);
+  install(tf._FusedMatMul, o.fastMatMul ? makeFusedMatMul(matMul, stock(tf._FusedMatMul)) : withFreshOperands(stock(tf._FusedMatMul), ['b', 'bias']));
   install(tf.Identity, o.fastIdentity ? identity : undefined);
   install(tf.MaxPoolGrad, o.fastMaxPoolGrad ? maxPoolGrad : undefined);
   install(tf.Sum, o.fastSum ? sum : undefined);
