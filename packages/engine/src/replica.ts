@@ -211,7 +211,10 @@ function writeInto(v: tf.Variable, src: Float32Array): void {
     markWrittenInPlace(v);
     return;
   }
-  v.assign(tf.tensor(src.slice(), v.shape));
+  // Other backends (tfjs-node): a new tensor per write. slice(): some backends keep the array they are given.
+  const t = tf.tensor(src.slice(), v.shape);
+  v.assign(t);
+  t.dispose();
 }
 
 /** Copies a float32 tensor into out at offset with one copy (no intermediate array on wasm). */
