@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initBackend } from './backend.js';
 import { Replica } from './replica.js';
 import { initialWeights } from './init.js';
@@ -16,11 +16,8 @@ const [h, w, c] = spec.inputShape;
 const f = h * w * c;
 
 describe('dropout masks are per sample', () => {
-  beforeAll(async () => {
-    await initBackend('cpu');
-  });
-
-  it('batch gradient = sum of the gradients of its halves', () => {
+  it.each(['cpu', 'wasm'] as const)('batch gradient = sum of the gradients of its halves (%s)', async (backend) => {
+    await initBackend(backend);
     const replica = new Replica(spec);
     replica.setWeights(initialWeights(spec, 1));
     const { x, labels } = testBatch(spec, n, 3);
