@@ -7,6 +7,7 @@
  * Saving and loading build a tfjs-layers model on the calling thread's backend.
  */
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '@tensorpool/core';
 import { loadModelDir, saveModelDir as engineSave, type ModelSpec } from '@tensorpool/engine';
 import { validateNormalization, type Normalization } from '@tensorpool/preprocessing';
@@ -21,12 +22,15 @@ export interface TrainedModel {
 }
 
 export async function saveModelDir(dir: string, m: TrainedModel & { metrics?: Record<string, unknown> }): Promise<void> {
+  // Building the layers model needs a backend on this thread: the caller's, or tfjs's best (wasm).
+  await tf.ready();
   await engineSave(dir, m.spec, m.weights, { labels: m.spec.labels, inputShape: m.spec.inputShape, normalization: m.normalization });
   if (m.metrics) await writeFileAtomic(join(dir, METRICS_JSON), `${JSON.stringify(m.metrics, null, 2)}\n`);
 }
 
 /** Spec, weights and normalization of a model dir (normalization defaults to div256 for models from elsewhere). */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
+  await tf.ready();
   const saved = await loadModelDir(dir);
   const norm = saved.metadata.normalization ?? 'div256';
   let normalization: Normalization;
