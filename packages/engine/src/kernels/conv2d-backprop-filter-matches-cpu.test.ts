@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
-import { im2colLimits } from './conv2d-backprop-filter.js';
+import { im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
 
 /** Conv2DBackpropFilter on wasm (ours; stock wasm has none) vs the cpu backend. */
 interface Case { n: number; h: number; w: number; cin: number; cout: number; kh: number; kw: number; s: [number, number]; pad: 'same' | 'valid' }
@@ -14,12 +14,16 @@ const fixed: Case[] = [
   { n: 3, h: 10, w: 7, cin: 1, cout: 3, kh: 3, kw: 3, s: [2, 2], pad: 'valid' },
   { n: 2, h: 9, w: 9, cin: 4, cout: 3, kh: 5, kw: 1, s: [2, 1], pad: 'same' },
   { n: 1, h: 6, w: 6, cin: 2, cout: 2, kh: 1, kw: 1, s: [3, 3], pad: 'valid' },
+  // >= 8 input channels at stride 1: the wide im2col route
+  { n: 2, h: 9, w: 7, cin: 9, cout: 5, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
+  { n: 1, h: 8, w: 10, cin: 12, cout: 3, kh: 2, kw: 3, s: [1, 1], pad: 'valid' },
+  { n: 3, h: 5, w: 11, cin: 8, cout: 4, kh: 5, kw: 2, s: [1, 1], pad: 'same' },
 ];
 
 function randomCase(rng: Random): Case {
   const kh = 1 + rng.int(4), kw = 1 + rng.int(4);
   return {
-    n: 1 + rng.int(3), h: kh + rng.int(8), w: kw + rng.int(8), cin: 1 + rng.int(5), cout: 1 + rng.int(6), kh, kw,
+    n: 1 + rng.int(3), h: kh + rng.int(8), w: kw + rng.int(8), cin: 1 + rng.int(12), cout: 1 + rng.int(6), kh, kw,
     s: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) ? 'same' : 'valid',
   };
 }
@@ -54,14 +58,22 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
     }
   });
 
-  it('when the im2col matrix is split into per-sample chunks', async () => {
+  it('when the im2col matrix is split into per-sample chunks (wide and gather routes)', async () => {
     const saved = im2colLimits.maxFloats;
     im2colLimits.maxFloats = 1; // one sample per chunk
     try {
-      const r = await run({ n: 3, h: 8, w: 9, cin: 3, cout: 4, kh: 3, kw: 3, s: [1, 1], pad: 'same' }, 300);
-      expect(r.err).toBeLessThan(TOLERANCE);
+      for (const c of fixed) expect((await run({ ...c, n: 3 }, 300)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     } finally {
       im2colLimits.maxFloats = saved;
+    }
+  });
+
+  it('at stride 1 through the gather route too', async () => {
+    wideIm2col.enabled = false;
+    try {
+      for (const [i, c] of fixed.entries()) expect((await run({ ...c, cin: c.cin + 8, s: [1, 1] }, 400 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    } finally {
+      wideIm2col.enabled = true;
     }
   });
 });

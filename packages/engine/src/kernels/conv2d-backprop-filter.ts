@@ -8,13 +8,18 @@
  * segment is a contiguous run of the input row when the stride is 1. Then one
  * untransposed MatMul P [K, M] x dy [M, outC] runs on XNNPACK's fast path.
  * P is built per chunk of samples to cap its memory; chunk results are summed.
+ *
+ * Stride 1 takes a faster route ("wide" im2col, ./conv2d-backprop-filter-wide.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorpool/core';
+import { filterGradWide } from './conv2d-backprop-filter-wide.js';
 import { disposeAll, heapF32, requireFloat32, requireNHWC, stock, view, type KernelArgs } from './wasm.js';
 
 /** Largest im2col chunk, in floats (tunable; the bench measures it). */
 export const im2colLimits = { maxFloats: 16 * 1024 * 1024 };
+/** Use the wide im2col for stride 1 (switchable so tests and the bench can compare both routes). */
+export const wideIm2col = { enabled: true };
 
 export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
@@ -26,6 +31,8 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     throw new BackendError('Conv2DBackpropFilter on wasm supports only dilation 1; use dilationRate 1');
   }
+  // Few input channels (the first layer): the C++ Transpose and gather win over the JS plane copy.
+  if (info.strideHeight === 1 && info.strideWidth === 1 && wideIm2col.enabled && x.shape[3] >= 8) return filterGradWide(x, dy, info, backend, im2colLimits.maxFloats);
   const [n, H, W, C] = x.shape;
   const kh = info.filterHeight, kw = info.filterWidth, oh = info.outHeight, ow = info.outWidth, co = info.outChannels;
   const sh = info.strideHeight, sw = info.strideWidth, pt = info.padInfo.top, pl = info.padInfo.left;
