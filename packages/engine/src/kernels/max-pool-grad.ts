@@ -25,6 +25,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   const dx = backend.makeOutput(input.shape, 'float32');
   const xs = heapF32(backend, input), ds = heapF32(backend, dy), out = heapF32(backend, dx);
   out.fill(0);
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * oh <= H && 2 * ow <= W) {
+    pool2x2(out, xs, ds, n, H, W, C, oh, ow);
+    return dx;
+  }
   // Per output pixel, scan the window with all channels at once (contiguous in NHWC).
   const best = new Float32Array(C);
   const at = new Int32Array(C);
@@ -52,4 +56,27 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     }
   }
   return dx;
+}
+
+/** The common 2x2 / stride 2 / valid case: disjoint windows of four candidates, no scratch arrays. */
+function pool2x2(out: Float32Array, xs: Float32Array, ds: Float32Array, n: number, H: number, W: number, C: number, oh: number, ow: number): void {
+  const rowStep = W * C;
+  for (let b = 0, d = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++, d += C) {
+        const p00 = ((b * H + 2 * oy) * W + 2 * ox) * C, p01 = p00 + C, p10 = p00 + rowStep, p11 = p10 + C;
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity, at = -1, v = xs[p00 + c];
+          if (v > best) { best = v; at = p00 + c; }
+          v = xs[p01 + c];
+          if (v > best) { best = v; at = p01 + c; }
+          v = xs[p10 + c];
+          if (v > best) { best = v; at = p10 + c; }
+          v = xs[p11 + c];
+          if (v > best) at = p11 + c;
+          if (at >= 0) out[at] = ds[d + c];
+        }
+      }
+    }
+  }
 }
