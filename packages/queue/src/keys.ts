@@ -45,7 +45,7 @@ export interface Keys {
   readonly workers: string;
   /** Counter: shard results accepted (Prometheus shards_done). */
   readonly shardsDone: string;
-  /** Counter: rejected shard results. */
+  /** Counter: shard results rejected by validation (wrong size, NaN/Inf). */
   readonly shardsRejected: string;
   /** BullMQ job ids. */
   epochJobId(jobId: string, epoch: number): string;

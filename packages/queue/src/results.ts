@@ -55,10 +55,15 @@ function checkMeta(meta: ShardResultMeta, ref: ShardRef): void {
  * Throws JobError (and stores nothing) when the result is invalid.
  */
 export async function storeShardResult(redis: Redis, keys: Keys, ref: ShardRef, result: ShardResult): Promise<boolean> {
-  checkVector(result.weights, ref, 'weights');
-  if (result.m) checkVector(result.m, ref, 'Adam m');
-  if (result.v) checkVector(result.v, ref, 'Adam v');
-  checkMeta(result.meta, ref);
+  try {
+    checkVector(result.weights, ref, 'weights');
+    if (result.m) checkVector(result.m, ref, 'Adam m');
+    if (result.v) checkVector(result.v, ref, 'Adam v');
+    checkMeta(result.meta, ref);
+  } catch (e) {
+    await redis.incr(keys.shardsRejected);
+    throw e;
+  }
   const args: (string | Buffer)[] = ['weights', encodeWeights(result.weights), 'meta', JSON.stringify(result.meta)];
   if (result.m && result.v) args.push('m', encodeWeights(result.m), 'v', encodeWeights(result.v));
   const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard), keys.shardsDone, ...args);

@@ -20,7 +20,7 @@ import { getPreset, validateSpec, type ModelSpec } from '@tensorpool/engine';
 export const OPTIMIZER_POLICIES = ['average', 'per-shard', 'reset'] as const;
 export type OptimizerPolicy = (typeof OPTIMIZER_POLICIES)[number];
 
-const int = (min: number) => z.number({ error: (i) => (i.input === undefined ? 'is required' : `must be a number, got ${typeName(i.input)}`) }).int('must be an integer').min(min, `must be >= ${min}`);
+const int = (min: number) => z.number({ error: (i) => (i.input === undefined ? 'is required' : `must be a number, got ${typeName(i.input)}`) }).int({ error: (i) => `must be an integer, got ${String(i.input)}` }).min(min, { error: (i) => `must be >= ${min}, got ${String(i.input)}` });
 
 function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;

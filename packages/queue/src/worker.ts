@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobError, type ShardJobData } from '@tensorpool/core';
+import type { ShardJobData } from '@tensorpool/core';
 import { shardIndices } from '@tensorpool/data';
 import { weightManifest } from '@tensorpool/engine';
 import { createKeys, scratchKeys, type Keys } from './keys.js';
@@ -167,7 +167,6 @@ export class ShardWorker {
   private async onFailed(job: Job<ShardJobData, ShardOutcome>, err: Error): Promise<void> {
     const { jobId, epoch, shard } = job.data;
     const attempts = job.opts.attempts ?? 1;
-    if (err instanceof JobError || (err as { code?: string }).code === 'E_JOB') await this.redis.incr(this.keys.shardsRejected);
     this.log.error(`job ${jobId} ${describeShard({ epoch, shard })}: attempt ${job.attemptsMade} of ${attempts} failed: ${err.message}`);
     if (job.attemptsMade >= attempts) {
       const failed = await transition(this.redis, this.keys, jobId, 'failed', {

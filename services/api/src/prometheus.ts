@@ -24,7 +24,7 @@ export function prometheusRegistry(client: QueueClient): Registry {
   gauge('tensorpool_active_workers', 'Workers with a live heartbeat', [], (g, s) => g.set(s.workers.length));
   gauge('tensorpool_busy_workers', 'Workers training a shard right now', [], (g, s) => g.set(s.workers.filter((w) => w.busy > 0).length));
   gauge('tensorpool_shards_done', 'Shard results accepted since the queue was created', [], (g, s) => g.set(s.shardsDone));
-  gauge('tensorpool_shards_rejected', 'Shard attempts that failed (e.g. rejected results)', [], (g, s) => g.set(s.shardsRejected));
+  gauge('tensorpool_shards_rejected', 'Shard results rejected by validation (wrong size, NaN/Inf)', [], (g, s) => g.set(s.shardsRejected));
   gauge('tensorpool_images_per_second', 'Training throughput summed over busy workers (last shard of each)', [], (g, s) => g.set(s.imagesPerSecond));
   gauge('tensorpool_jobs_active', 'Training jobs queued or running', [], (g, s) => g.set(s.jobsActive));
   return registry;
