@@ -20,4 +20,19 @@ describe('Identity on wasm shares data by reference count', () => {
     c.dispose();
     expect(tf.memory().numDataBuffers).toBe(before);
   });
+
+  it('shares for a Cast to the same dtype and converts for another dtype', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numDataBuffers;
+    const a = tf.tensor1d([1.5, -2, 3]);
+    const same = tf.cast(a, 'float32');
+    expect(tf.memory().numDataBuffers - before).toBe(1);
+    const ints = tf.cast(a, 'int32');
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    a.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 3]);
+    tf.dispose([same, ints]);
+    expect(tf.memory().numDataBuffers).toBe(before);
+  });
 });

@@ -13,3 +13,10 @@ export function identity(args: KernelArgs): tf.TensorInfo {
   args.backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
+
+/** Cast to the tensor's own dtype (relu's gradient casts step(x) to float32) is an Identity too. */
+export function castSameType(args: KernelArgs): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === args.attrs.dtype && x.dtype !== 'string') return identity(args);
+  return stock('Cast')(args);
+}

@@ -11,7 +11,7 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { withFreshOperands } from './fresh-operands.js';
 import { makeFusedMatMul } from './fused-matmul.js';
-import { identity } from './identity.js';
+import { castSameType, identity } from './identity.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { sum } from './sum.js';
 import { captureStock, stock, type WasmKernel } from './wasm.js';
@@ -21,7 +21,7 @@ export interface TrainingKernelOptions {
   fastBackpropInput?: boolean;
   /** Transposed BatchMatMul rewritten to XNNPACK's untransposed path. */
   fastMatMul?: boolean;
-  /** Identity without a copy. */
+  /** Identity (and Cast to the same dtype) without a copy. */
   fastIdentity?: boolean;
   /** One-pass MaxPoolGrad. */
   fastMaxPoolGrad?: boolean;
@@ -70,6 +70,7 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
   captureStock(tf._FusedMatMul);
   install(tf._FusedMatMul, o.fastMatMul ? makeFusedMatMul(matMul, stock(tf._FusedMatMul)) : withFreshOperands(stock(tf._FusedMatMul), ['b', 'bias']));
   install(tf.Identity, o.fastIdentity ? identity : undefined);
+  install(tf.Cast, o.fastIdentity ? castSameType : undefined);
   install(tf.MaxPoolGrad, o.fastMaxPoolGrad ? maxPoolGrad : undefined);
   install(tf.Sum, o.fastSum ? sum : undefined);
   return ours;
