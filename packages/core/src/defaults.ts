@@ -20,6 +20,11 @@ export const DEFAULTS = {
   redisUrl: 'redis://127.0.0.1:6379',
   queuePrefix: 'tensorpool',
   apiPort: 8080,
+  shards: 2, // distributed: shard jobs per epoch (S)
+  optimizerPolicy: 'average' as const, // distributed: Adam m/v averaged with the weights between epochs
+  shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
+  leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
+  modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> unless the job sets out
 } as const;
 
 export type Defaults = typeof DEFAULTS;

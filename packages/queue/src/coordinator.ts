@@ -14,7 +14,7 @@
  */
 import { QueueEvents, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobError, type EpochJobData } from '@tensorpool/core';
+import { DEFAULTS, JobError, type EpochJobData } from '@tensorpool/core';
 import { initialWeights, weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
@@ -63,7 +63,7 @@ export class Coordinator {
     this.redis = connectRedis(opts.redisUrl);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
-    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: opts.modelsDir ?? 'models' });
+    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: opts.modelsDir ?? DEFAULTS.modelsDir });
     const t = leaseTimings(opts.timings);
     const wopts = {
       ...queueOpts(this.keys, this.bullRedis),

@@ -5,6 +5,8 @@
  * and the next stalled check (every stalledInterval) hands the shard to
  * another worker. Tests shrink both through the environment.
  */
+import { DEFAULTS } from '@tensorpool/core';
+
 export interface LeaseTimings {
   lockDuration: number;
   stalledInterval: number;
@@ -20,13 +22,13 @@ function envMs(name: string, fallback: number): number {
 
 export function leaseTimings(overrides: Partial<LeaseTimings> = {}): LeaseTimings {
   return {
-    lockDuration: overrides.lockDuration ?? envMs('TENSORPOOL_LOCK_MS', 30_000),
-    stalledInterval: overrides.stalledInterval ?? envMs('TENSORPOOL_STALLED_MS', 30_000),
+    lockDuration: overrides.lockDuration ?? envMs('TENSORPOOL_LOCK_MS', DEFAULTS.leaseMs),
+    stalledInterval: overrides.stalledInterval ?? envMs('TENSORPOOL_STALLED_MS', DEFAULTS.leaseMs),
     maxStalledCount: overrides.maxStalledCount ?? envMs('TENSORPOOL_MAX_STALLED', 5),
   };
 }
 
 /** Attempts per shard job: a rejected result (bad size, NaN/Inf) is retried this many times in all. */
 export function shardAttempts(): number {
-  return envMs('TENSORPOOL_SHARD_ATTEMPTS', 3);
+  return envMs('TENSORPOOL_SHARD_ATTEMPTS', DEFAULTS.shardAttempts);
 }

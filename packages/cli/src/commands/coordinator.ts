@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '@tensorpool/core';
+import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { Coordinator, stderrLogger, untilSignal } from '@tensorpool/queue';
 
 
@@ -16,7 +16,7 @@ export function register(program: Command): void {
   program
     .command('coordinator')
     .description('run the coordinator of distributed training jobs (state in Redis at REDIS_URL; restart-safe)')
-    .option('--models-dir <dir>', 'where final models are saved when a job has no out', 'models')
+    .option('--models-dir <dir>', 'where final models are saved when a job has no out', DEFAULTS.modelsDir)
     .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', positiveInt('--threads'))
     .option('--concurrency <n>', 'jobs started / epochs averaged at once', positiveInt('--concurrency'), 4)
     .action(async (o: { modelsDir: string; threads?: number; concurrency: number }) => {
