@@ -14,14 +14,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeAll, heapF32, stock, type WasmBackend } from './wasm.js';
 
-export function filterGradWide(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: WasmBackend, maxFloats: number): tf.TensorInfo {
+export function filterGradWide(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: WasmBackend, chunkColumns: number): tf.TensorInfo {
   const [n, H, W, C] = x.shape;
   const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const Hp = oh + kh - 1, Wp = ow + kw - 1; // the padded grid the stride-1 output covers
   const plane = Hp * Wp;
   const K = C * kh * kw;
-  const chunk = Math.max(1, Math.min(n, Math.floor(maxFloats / (K * plane))));
 
   // xT [C, n, Hp, Wp]: channel planes of the zero-padded input
   const xT = backend.makeOutput([C, n, Hp, Wp], 'float32');
@@ -40,27 +39,35 @@ export function filterGradWide(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.bac
     }
   }
 
+  // Column chunks: XNNPACK streams the whole reduction for every [mr x nr] output
+  // tile, so a chunk keeps its slice of the packed dyWide in cache across the
+  // K/mr row tiles. P is a left operand (never cached by id), so one buffer serves
+  // every chunk; each chunk's dyWide is a new tensor (right operands are cached by id).
+  const total = n * plane;
+  const chunks = Math.max(1, Math.round(total / chunkColumns));
+  const M = Math.ceil(total / chunks);
+  const P = backend.makeOutput([1, K, M], 'float32');
   const acc = new Float32Array(K * co);
-  for (let n0 = 0; n0 < n; n0 += chunk) {
-    const nc = Math.min(chunk, n - n0);
-    const M = nc * plane;
-    const P = backend.makeOutput([1, K, M], 'float32');
+  for (let m0 = 0; m0 < total; m0 += M) {
     const dyWide = backend.makeOutput([1, M, co], 'float32');
     const ts = heapF32(backend, xT), ps = heapF32(backend, P), ws = heapF32(backend, dyWide), ds = heapF32(backend, dy);
-    // dyWide: dy rows placed at the top-left [oh, ow] of each [Hp, Wp] grid
+    // dyWide rows m0..m0+M: dy at grid positions (s, Y < oh, X < ow), zero elsewhere
     ws.fill(0);
-    for (let s = 0; s < nc; s++) {
-      for (let y = 0; y < oh; y++) {
-        const src = (((n0 + s) * oh + y) * ow) * co;
-        ws.set(ds.subarray(src, src + ow * co), ((s * Hp + y) * Wp) * co);
-      }
+    for (let r = Math.floor(m0 / Wp), rEnd = Math.min(n * Hp, Math.ceil((m0 + M) / Wp)); r < rEnd; r++) {
+      const Y = r % Hp;
+      if (Y >= oh) continue;
+      const s = (r - Y) / Hp, rowStart = r * Wp;
+      const lo = Math.max(m0, rowStart), hi = Math.min(m0 + M, rowStart + ow);
+      if (lo >= hi) continue;
+      const src = ((s * oh + Y) * ow + (lo - rowStart)) * co;
+      ws.set(ds.subarray(src, src + (hi - lo) * co), (lo - m0) * co);
     }
     // P rows: shifted copies of each channel plane, zero past the plane's end
     for (let i = 0, row = 0; i < C; i++) {
-      const planeEnd = (i + 1) * n * plane;
+      const planeEnd = (i + 1) * total;
       for (let a = 0; a < kh; a++) {
         for (let b = 0; b < kw; b++, row++) {
-          const src = i * n * plane + n0 * plane + a * Wp + b;
+          const src = i * total + m0 + a * Wp + b;
           const len = Math.max(0, Math.min(M, planeEnd - src));
           ps.set(ts.subarray(src, src + len), row * M);
           if (len < M) ps.fill(0, row * M + len, (row + 1) * M);
@@ -70,8 +77,9 @@ export function filterGradWide(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.bac
     const out = stock('BatchMatMul')({ inputs: { a: P, b: dyWide }, backend, attrs: { transposeA: false, transposeB: false } });
     const os = heapF32(backend, out);
     for (let k = 0; k < acc.length; k++) acc[k] += os[k];
-    disposeAll(backend, [P, dyWide, out]);
+    disposeAll(backend, [dyWide, out]);
   }
+  disposeAll(backend, [P]);
   backend.disposeData(xT.dataId);
 
   // acc rows are (i, a, b); the filter gradient is [kh, kw, C, co]
