@@ -225,12 +225,14 @@ export class Coordinator {
 
     const total = samples.reduce((a, b) => a + b, 0);
     const startedAt = Number(await this.redis.hget(this.keys.job(jobId), `epochStartedAt:${epoch}`)) || Date.now();
-    const val = epoch + 1 < o.epochs ? await this.evaluator.validate(rec, next) : undefined;
+    // The last epoch's validation is the final test evaluation (reused by finishJob, not run twice).
+    const val = await this.evaluator.validate(rec, next);
     const m: EpochMetrics = {
       epoch: epoch + 1,
       loss: results.reduce((a, r) => a + r.meta.loss * r.meta.samples, 0) / total,
       accuracy: results.reduce((a, r) => a + r.meta.accuracy * r.meta.samples, 0) / total,
-      ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}),
+      valLoss: val.loss,
+      valAccuracy: val.accuracy,
       samples: total,
       seconds: (Date.now() - startedAt) / 1000,
       shards: results.map((r, shard) => ({ shard, samples: r.meta.samples, seconds: r.meta.seconds, worker: r.meta.worker })),
@@ -241,10 +243,15 @@ export class Coordinator {
     const old = [this.keys.weights(jobId, epoch), this.keys.adam(jobId, epoch)];
     for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s));
     await this.redis.del(...old);
-    this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}${val ? ` val_acc ${val.accuracy.toFixed(4)}` : ''}`);
+    this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)} val_acc ${val.accuracy.toFixed(4)}`);
 
     const after = await getJobRecord(this.redis, this.keys, jobId);
-    if (!after || after.state !== 'running') return;
+    if (!after) return;
+    if (after.state !== 'running') {
+      // Cancelled or failed while this epoch was being averaged: drop what it just wrote.
+      await cleanupJob(this.redis, this.keys, this.queues, jobId, o.epochs, o.shards);
+      return;
+    }
     if (epoch + 1 < o.epochs) await this.queueEpoch(after, epoch + 1);
     else await this.finishJob(after);
   }
