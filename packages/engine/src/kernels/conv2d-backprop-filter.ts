@@ -19,7 +19,7 @@ import { disposeAll, heapF32, requireFloat32, requireNHWC, stock, view, type Ker
 /** Largest im2col chunk, in floats (tunable; the bench measures it). */
 export const im2colLimits = { maxFloats: 16 * 1024 * 1024, wideChunkColumns: 2048 };
 /** Use the wide im2col for stride 1 (switchable so tests and the bench can compare both routes). */
-export const wideIm2col = { enabled: true };
+export const wideIm2col = { enabled: true, minChannels: 8 };
 
 export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
@@ -32,7 +32,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
     throw new BackendError('Conv2DBackpropFilter on wasm supports only dilation 1; use dilationRate 1');
   }
   // Few input channels (the first layer): the C++ Transpose and gather win over the JS plane copy.
-  if (info.strideHeight === 1 && info.strideWidth === 1 && wideIm2col.enabled && x.shape[3] >= 8) return filterGradWide(x, dy, info, backend, im2colLimits.wideChunkColumns);
+  if (info.strideHeight === 1 && info.strideWidth === 1 && wideIm2col.enabled && x.shape[3] >= wideIm2col.minChannels) return filterGradWide(x, dy, info, backend, im2colLimits.wideChunkColumns);
   const [n, H, W, C] = x.shape;
   const kh = info.filterHeight, kw = info.filterWidth, oh = info.outHeight, ow = info.outWidth, co = info.outChannels;
   const sh = info.strideHeight, sw = info.strideWidth, pt = info.padInfo.top, pl = info.padInfo.left;
