@@ -20,7 +20,7 @@ function freePort(): Promise<number> {
 }
 
 describe('several jobs at once, cancel', () => {
-  it('runs two jobs concurrently, cancels one through the API, completes the other', async () => {
+  it('runs two jobs concurrently, cancels one through the API, completes the other', { timeout: 300_000 }, async () => {
     const port = await freePort();
     c.start('api', ['serve', '--port', String(port), '--host', '127.0.0.1']);
     c.coordinator();

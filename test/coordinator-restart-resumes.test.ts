@@ -8,7 +8,7 @@ const c = new Cluster('restart');
 afterAll(() => c.close());
 
 describe('coordinator restart', () => {
-  it('resumes a running job from its last completed epoch', async () => {
+  it('resumes a running job from its last completed epoch', { timeout: 300_000 }, async () => {
     const first = c.coordinator();
     c.worker('w1');
     c.worker('w2');

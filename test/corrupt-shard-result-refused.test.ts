@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('corrupt shard results', () => {
-  it('are rejected and retried, then fail the job naming the shard; other jobs still run', async () => {
+  it('are rejected and retried, then fail the job naming the shard; other jobs still run', { timeout: 300_000 }, async () => {
     c.coordinator();
     const total = weightManifest(validateSpec(TINY_SPEC)).total;
     const attempts: string[] = [];

@@ -10,7 +10,7 @@ const c = new Cluster('complete');
 afterAll(() => c.close());
 
 describe('distributed training end to end', () => {
-  it('completes with 2 workers; status shows each epoch; metrics above chance', async () => {
+  it('completes with 2 workers; status shows each epoch; metrics above chance', { timeout: 300_000 }, async () => {
     c.coordinator();
     c.worker('w1');
     c.worker('w2');

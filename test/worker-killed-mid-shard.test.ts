@@ -21,7 +21,7 @@ async function modelDir(jobId: string): Promise<string> {
 }
 
 describe('worker killed mid-shard', () => {
-  it('re-runs the shard elsewhere; same final weights as an undisturbed run; each shard counted once', async () => {
+  it('re-runs the shard elsewhere; same final weights as an undisturbed run; each shard counted once', { timeout: 300_000 }, async () => {
     c.coordinator();
     c.worker('w1');
     // Undisturbed reference, one worker.

@@ -7,7 +7,7 @@ const c = new Cluster('sigterm');
 afterAll(() => c.close());
 
 describe('graceful worker stop', () => {
-  it('finishes the current shard, then exits 0', async () => {
+  it('finishes the current shard, then exits 0', { timeout: 300_000 }, async () => {
     c.coordinator();
     const w = c.worker('w1');
     const job = c.enqueue(['--epochs', '2', '--limit', '2048']);
