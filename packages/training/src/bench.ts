@@ -24,6 +24,8 @@ export interface BenchResult {
   batchSize: number;
   steps: number;
   imagesPerSecond: number;
+  /** Images per CPU-second of the whole process (all threads): what the work costs, less sensitive to other load on shared cores. */
+  imagesPerCpuSecond: number;
   peakRssMB: number;
 }
 
@@ -48,10 +50,13 @@ export async function benchTraining(o: BenchOptions): Promise<BenchResult> {
     const common = { train: set, seed: o.seed ?? 1, batchSize, augment: 'none' as const, normalization: 'div256' as const };
     await trainer.runEpoch({ ...common, epoch: 0, indices: Int32Array.from({ length: batchSize }, (_, i) => i) });
     const timed = Int32Array.from({ length: batchSize * steps }, (_, i) => batchSize + i);
+    const cpu0 = process.cpuUsage();
     const r = await trainer.runEpoch({ ...common, epoch: 1, indices: timed });
+    const cpu = process.cpuUsage(cpu0);
     return {
       preset: o.spec.name, threads: trainer.threads, batchSize, steps,
       imagesPerSecond: r.imagesPerSecond,
+      imagesPerCpuSecond: r.samples / ((cpu.user + cpu.system) / 1e6),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   } finally {
