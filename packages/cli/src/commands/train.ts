@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
 import { expandOffline, type Normalization } from '@tensorpool/preprocessing';
-import { EpochProgress, defaultThreads, loadCheckpoint, runTraining, type Checkpoint } from '@tensorpool/training';
+import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, runTraining, type Checkpoint } from '@tensorpool/training';
 
 /**
  * `tensorpool train`: data-parallel training on this machine's cores.
@@ -51,7 +51,7 @@ interface TrainFlags {
 }
 
 /** Options that a checkpoint restores when --resume is given and the flag is not. */
-const RESTORED: (keyof TrainFlags)[] = ['preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'out'];
+const RESTORED: (keyof TrainFlags)[] = ['preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit'];
 
 /** The dataset for a model: loaded, checked against the spec, labels taken from the data when they differ only in names. */
 export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?: string; limit?: number; seed?: number }) {
@@ -86,7 +86,8 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     for (const k of RESTORED) {
       if (cmd.getOptionValueSource(k) !== 'cli' && saved[k] !== undefined) (flags as unknown as Record<string, unknown>)[k] = saved[k];
     }
-    flags.out ??= resolve(flags.resume);
+    // The model goes where the checkpoint is (its model dir), even if that dir was moved.
+    flags.out ??= dirname(resolveCheckpointDir(resolve(flags.resume)));
   }
   if (!['none', 'online', 'offline'].includes(flags.augment)) throw new UsageError(`--augment must be none, online or offline, got '${flags.augment}'`);
   const spec0 = resume ? resume.state.spec : loadSpec(flags.preset);
@@ -115,7 +116,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
       threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
       normalization, backend: flags.backend, outDir: out, resume, signal: controller.signal,
-      options: Object.fromEntries(RESTORED.map((k) => [k, flags[k]])),
+      options: Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k]])),
       onProgress: (epoch, p) => progress.update(epoch, p),
       onEpochEnd: (rec) => progress.end(rec),
     });
