@@ -19,7 +19,7 @@ import { captureStock, stock, type WasmKernel } from './wasm.js';
 export interface TrainingKernelOptions {
   /** Conv2D-based Conv2DBackpropInput instead of the stock naive loop. */
   fastBackpropInput?: boolean;
-  /** Transposed BatchMatMul rewritten to XNNPACK's untransposed path. */
+  /** BatchMatMul and _FusedMatMul planned around XNNPACK's untransposed path and its costly packing. */
   fastMatMul?: boolean;
   /** Identity (and Cast to the same dtype) without a copy. */
   fastIdentity?: boolean;
@@ -28,7 +28,10 @@ export interface TrainingKernelOptions {
   /** Sum over leading axes (bias gradients) without a transpose. */
   fastSum?: boolean;
 }
-/** 'all' = every kernel of ours; 'missing-only' = only what wasm lacks (Conv2DBackpropFilter). */
+/**
+ * 'all' = every kernel of ours; 'missing-only' = only what wasm lacks
+ * (Conv2DBackpropFilter). Both keep the fresh-operand wrappers (correctness).
+ */
 export type TrainingKernelSet = 'all' | 'missing-only';
 
 const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true };
