@@ -44,7 +44,8 @@ describe('HTTP API', () => {
     expect(await post({ preset: 'nope', data: 'fashion-mnist', epochs: 1 })).toMatch(/preset: unknown preset 'nope'/);
     const bad = await app.inject({ method: 'POST', url: '/jobs', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"epochs": ' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().message).toMatch(/JSON/i);
+    expect(bad.json().message).toMatch(/^request body is not valid JSON: /);
+    expect(await post(undefined)).toMatch(/a job payload is required/);
   });
 
   it('queues, shows, refuses metrics before completion, cancels, and 404s unknown jobs', async () => {
@@ -58,7 +59,7 @@ describe('HTTP API', () => {
     const m = await app.inject({ method: 'GET', url: `/jobs/${jobId}/metrics`, headers: auth });
     expect(m.statusCode).toBe(409);
     expect(m.json().message).toMatch(/is queued/);
-    const del = await app.inject({ method: 'DELETE', url: `/jobs/${jobId}`, headers: auth });
+    const del = await app.inject({ method: 'DELETE', url: `/jobs/${jobId}`, headers: { ...auth, 'content-type': 'application/json' } });
     expect(del.json()).toEqual({ jobId, cancelled: true, state: 'cancelled' });
     expect((await app.inject({ method: 'DELETE', url: `/jobs/${jobId}`, headers: auth })).json()).toMatchObject({ cancelled: false, state: 'cancelled' });
     const missing = await app.inject({ method: 'GET', url: '/jobs/nope', headers: auth });
