@@ -17,6 +17,8 @@ describe('backend selection', () => {
     process.env.TENSORPOOL_BACKEND = 'cpu';
     expect(resolveBackendName()).toBe('cpu');
     expect(resolveBackendName('wasm')).toBe('wasm');
+    process.env.TENSORPOOL_BACKEND = '';
+    expect(resolveBackendName()).toBe('wasm');
   });
 
   it('rejects unknown names with a UsageError listing the valid ones', () => {

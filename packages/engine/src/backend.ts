@@ -16,9 +16,9 @@ import { registerTrainingKernels, type TrainingKernelOptions, type TrainingKerne
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow'];
 
-/** option > env TENSORPOOL_BACKEND > DEFAULTS.backend ('wasm'). */
+/** option > env TENSORPOOL_BACKEND (unless empty) > DEFAULTS.backend ('wasm'). */
 export function resolveBackendName(option?: string): BackendName {
-  const raw = option ?? process.env.TENSORPOOL_BACKEND ?? DEFAULTS.backend;
+  const raw = option ?? (process.env.TENSORPOOL_BACKEND || DEFAULTS.backend);
   const name = raw.trim().toLowerCase();
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     const from = option !== undefined ? 'backend option' : 'TENSORPOOL_BACKEND';
