@@ -12,6 +12,7 @@ describe('coordinator restart', () => {
     const first = c.coordinator();
     c.worker('w1');
     c.worker('w2');
+    await c.waitForWorkers('w1', 'w2');
     const job = c.enqueue(['--epochs', '3']);
     await c.waitFor('epoch 1 to be averaged', async () => (await c.client.status(job)).epoch >= 1);
     first.child.kill('SIGKILL');

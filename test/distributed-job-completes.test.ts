@@ -14,6 +14,7 @@ describe('distributed training end to end', () => {
     c.coordinator();
     c.worker('w1');
     c.worker('w2');
+    await c.waitForWorkers('w1', 'w2');
     const jobId = c.enqueue();
     const running = await c.waitForState(jobId, ['running', 'completed', 'failed']);
     expect(running.state).not.toBe('failed');

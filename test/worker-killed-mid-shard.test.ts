@@ -32,6 +32,7 @@ describe('worker killed mid-shard', () => {
     expect(doneBefore).toBe(4);
 
     const victim = c.worker('w2');
+    await c.waitForWorkers('w1', 'w2');
     const job = c.enqueue(['--limit', LIMIT, '--epochs', '2']);
     // Wait until w2 is inside a shard of this job (trained at least one step), then kill -9 it.
     const shard = await c.waitFor('w2 to be mid-shard', async () => {

@@ -73,6 +73,14 @@ export class Cluster {
     return this.start(id, ['worker', '--threads', '1', '--id', id]);
   }
 
+  /** Resolves once these workers' heartbeats are in Redis (they are connected and idle). */
+  waitForWorkers(...ids: string[]): Promise<boolean> {
+    return this.waitFor(`workers ${ids.join(', ')} to start`, async () => {
+      const n = await Promise.all(ids.map((id) => this.client.redis.exists(this.client.keys.worker(id))));
+      return n.every((x) => x === 1);
+    }, 60_000);
+  }
+
   /** Runs a CLI command to completion. */
   cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
     const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...this.env, ...env }, encoding: 'utf8', timeout: 60_000 });
