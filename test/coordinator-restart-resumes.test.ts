@@ -1,5 +1,6 @@
 // The coordinator is killed (-9) mid-job and restarted later: the job resumes
-// from its last completed epoch and completes; shards finished while no
+// from its last completed epoch and completes (policy 'average', so the
+// averaged Adam state is resumed too); shards finished while no
 // coordinator ran are not lost, and no epoch is averaged twice.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster } from './support/cluster.js';
@@ -13,7 +14,7 @@ describe('coordinator restart', () => {
     c.worker('w1');
     c.worker('w2');
     await c.waitForWorkers('w1', 'w2');
-    const job = c.enqueue(['--epochs', '3']);
+    const job = c.enqueue(['--epochs', '3', '--optimizer', 'average']);
     await c.waitFor('epoch 1 to be averaged', async () => (await c.client.status(job)).epoch >= 1);
     first.child.kill('SIGKILL');
     await first.exited;

@@ -21,7 +21,7 @@ export const DEFAULTS = {
   queuePrefix: 'tensorpool',
   apiPort: 8080,
   shards: 2, // distributed: shard jobs per epoch (S)
-  optimizerPolicy: 'average' as const, // distributed: Adam m/v averaged with the weights between epochs
+  optimizerPolicy: 'per-shard' as const, // distributed: each shard keeps its Adam m/v across epochs (measured best; packages/queue/README.md)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> unless the job sets out

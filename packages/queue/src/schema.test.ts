@@ -16,7 +16,7 @@ function message(payload: unknown): string {
 describe('job payload schema', () => {
   it('accepts a minimal job, applies defaults and resolves the preset', () => {
     const j = parseJobPayload(ok);
-    expect(j.optimizer).toBe('average');
+    expect(j.optimizer).toBe('per-shard');
     expect(j.batchSize).toBe(32);
     expect(j.spec.inputShape).toEqual([28, 28, 1]);
   });

@@ -13,8 +13,9 @@ import { getPreset, validateSpec, type ModelSpec } from '@tensorpool/engine';
  * trains one local epoch from the averaged weights:
  * - 'average': m and v are averaged like the weights (sample-weighted) and
  *   every shard starts the next epoch from them; the step count continues.
- *   Closest to one optimizer over all data; the default.
- * - 'per-shard': shard k keeps its own m, v across epochs.
+ * - 'per-shard': shard k keeps its own m, v (and step) across epochs; the
+ *   default (DEFAULTS.optimizerPolicy): lowest final training loss and best
+ *   mean test accuracy of the three in our measurement (packages/queue/README.md).
  * - 'reset': every epoch starts with zero moments and step 0.
  */
 export const OPTIMIZER_POLICIES = ['average', 'per-shard', 'reset'] as const;

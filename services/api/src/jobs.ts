@@ -25,7 +25,7 @@ const jobPayloadDoc = {
     learningRate: { type: 'number' },
     augment: { type: 'string', enum: ['none', 'online'] },
     normalization: { type: 'string', enum: ['div256', 'div255'] },
-    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'average' },
+    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },
     limit: { type: 'integer', minimum: 1 },
     testLimit: { type: 'integer', minimum: 1 },
     out: { type: 'string' },
