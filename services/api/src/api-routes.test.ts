@@ -77,5 +77,14 @@ describe('HTTP API', () => {
     const board = await app.inject({ method: 'GET', url: '/admin/queues', headers: auth });
     expect(board.statusCode).toBe(200);
     expect(board.body).toMatch(/<html/i);
+    // A browser opens the dashboard with ?token= once, then rides on the cookie.
+    const viaQuery = await app.inject({ method: 'GET', url: `/admin/queues?token=${token}` });
+    expect(viaQuery.statusCode).toBe(200);
+    const setCookie = String(viaQuery.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/);
+    const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie: setCookie.split(';')[0] } });
+    expect(api.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/admin/queues?token=wrong' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/jobs?token=' + token })).statusCode).toBe(401);
   });
 });
