@@ -15,11 +15,23 @@ for (const name of ['train', 'kernels', 'preprocess']) {
   if (!existsSync(file)) continue;
   process.stderr.write(`bench: ${name}...\n`);
   const r = spawnSync(process.execPath, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  const last = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  try {
-    out[name] = last ? JSON.parse(last) : { error: `no JSON output (exit ${r.status})` };
-  } catch {
-    out[name] = { error: `unparsable output (exit ${r.status})` };
-  }
+  out[name] = parseJson(r.stdout) ?? { error: `no JSON object in its output (exit ${r.status})` };
 }
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+
+/** The whole output as one (possibly pretty-printed) JSON value, else its last line that is one. */
+function parseJson(text: string): unknown {
+  const t = text.trim();
+  try {
+    return JSON.parse(t);
+  } catch {
+    for (const line of t.split('\n').reverse()) {
+      try {
+        if (line.startsWith('{')) return JSON.parse(line);
+      } catch {
+        // not JSON: keep looking
+      }
+    }
+    return undefined;
+  }
+}
