@@ -16,6 +16,7 @@ export interface BenchOptions {
   batchSize: number;
   backend?: 'wasm' | 'cpu';
   seed?: number;
+  microBatches?: number;
 }
 
 export interface BenchResult {
@@ -43,7 +44,7 @@ export function syntheticSet(spec: ModelSpec, n: number, seed = 1): ImageSet {
 export async function benchTraining(o: BenchOptions): Promise<BenchResult> {
   const steps = checkPositiveInt('steps', o.steps, '--steps');
   const batchSize = checkPositiveInt('batch size', o.batchSize, '--batch-size');
-  const trainer = await Trainer.create({ spec: o.spec, threads: o.threads, batchSize, backend: o.backend });
+  const trainer = await Trainer.create({ spec: o.spec, threads: o.threads, batchSize, backend: o.backend, microBatches: o.microBatches });
   try {
     const set = syntheticSet(o.spec, batchSize * (steps + 1), o.seed);
     trainer.setWeights(initialWeights(o.spec, o.seed ?? 1));

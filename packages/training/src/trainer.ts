@@ -29,6 +29,12 @@ export interface TrainerOptions {
   batchSize?: number;
   backend?: 'wasm' | 'cpu';
   adam?: Partial<AdamOptions>;
+  /**
+   * Micro-batches per global batch (default: threads). More than the thread
+   * count lets a thread that finishes early take another one (load balance on
+   * shared cores); costs one gradient slot (4 x params bytes) each.
+   */
+  microBatches?: number;
 }
 
 export function checkPositiveInt(name: string, v: number, flag = name): number {
@@ -49,6 +55,7 @@ export class Trainer {
   readonly spec: ModelSpec;
   readonly threads: number;
   readonly batchSize: number;
+  readonly microBatches: number;
   readonly total: number;
   readonly adamOptions: AdamOptions;
   /** Backend the threads run on (known after create()). */
@@ -67,6 +74,7 @@ export class Trainer {
     this.spec = opts.spec;
     this.threads = checkPositiveInt('threads', opts.threads ?? defaultThreads(), '--threads');
     this.batchSize = checkPositiveInt('batch size', opts.batchSize ?? DEFAULTS.batchSize, '--batch-size');
+    this.microBatches = checkPositiveInt('microBatches', opts.microBatches ?? this.threads);
     this.adamOptions = { ...ADAM_DEFAULTS, ...opts.adam };
     this.total = weightManifest(this.spec).total;
     const [h, w, c] = this.spec.inputShape;
@@ -74,7 +82,7 @@ export class Trainer {
     this.chunk = evalChunk(this.sampleSize, 1);
     this.capacity = Math.max(this.batchSize, this.chunk * this.threads);
     const classes = this.spec.labels.length;
-    const buffers = allocateBuffers(this.total, this.threads, this.capacity, this.sampleSize, classes);
+    const buffers = allocateBuffers(this.total, this.microBatches, this.capacity, this.sampleSize, classes);
     this.views = viewsOf(buffers, this.total);
     const init: ThreadInit<ModelSpec> = { spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity: this.capacity, classes, buffers };
     this.pool = new ThreadPool(init, this.threads);
@@ -157,7 +165,7 @@ export class Trainer {
         break;
       }
       const n = batchAt(s).length;
-      const parts = splitEven(n, this.threads).filter((p) => p.count > 0);
+      const parts = splitEven(n, this.microBatches).filter((p) => p.count > 0);
       const gradTasks: GradientsTask[] = parts.map((p, k) => ({
         kind: 'gradients', slot: k, buffer: buf, start: p.start, count: p.count, weightsVersion: this.version,
         training: true, seed: opts.seed, epoch: opts.epoch,
