@@ -68,14 +68,18 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
       const { start, end, scale } = task;
       // g = (sum of slots) * scale, accumulated in slot 0 in fixed slot order
       // so the result does not depend on which thread runs which slice.
+      // One pass over memory: g0 = (((g0 + g1) + g2) + ...) * scale.
       if (task.slots === 1) {
         for (let i = start; i < end; i++) g0[i] *= scale;
+      } else if (task.slots === 2) {
+        const g1 = grads[1];
+        for (let i = start; i < end; i++) g0[i] = (g0[i] + g1[i]) * scale;
       } else {
-        for (let k = 1; k < task.slots; k++) {
-          const gk = grads[k];
-          for (let i = start; i < end; i++) g0[i] += gk[i];
+        for (let i = start; i < end; i++) {
+          let sum = g0[i];
+          for (let k = 1; k < task.slots; k++) sum += grads[k][i];
+          g0[i] = sum * scale;
         }
-        for (let i = start; i < end; i++) g0[i] *= scale;
       }
       adamUpdate(weights, g0, adamM, adamV, task.step, task, start, end);
       return { done: true };
