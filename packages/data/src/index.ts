@@ -10,5 +10,6 @@ export {
   FASHION_MNIST_CLASSES, FASHION_MNIST_MD5, FASHION_MNIST_URL, FASHION_MNIST_INSTALL_HINT,
 } from './fashion-mnist.js';
 export { loadImageFolder, readImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
+export { decodeImage } from './decode-image.js';
 export { loadNpz, loadNpy } from './npz.js';
 export { parseNpyHeader, type NpyHeader } from './npy.js';

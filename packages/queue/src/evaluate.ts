@@ -10,8 +10,7 @@
 import { resolve, join } from 'node:path';
 import { initBackend } from '@tensorpool/engine';
 import type { EvalResult } from '@tensorpool/training';
-import { classMetrics } from '@tensorpool/training/metrics';
-import { saveModelDir } from '@tensorpool/training/model-dir';
+import { classMetrics, saveModelDir } from '@tensorpool/training';
 import { datasetFor } from './datasets.js';
 import { TrainerCache } from './trainers.js';
 import type { JobRecord } from './state.js';

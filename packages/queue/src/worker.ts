@@ -144,8 +144,13 @@ export class ShardWorker {
           void setShardProgress(this.redis, this.keys, jobId, shard, p.step / p.steps).catch(() => undefined);
           void job.updateProgress(Math.round((100 * p.step) / p.steps)).catch(() => undefined);
         },
+      }).catch((e: unknown) => {
+        // The trainer rejects (it never returns partial weights) when its signal
+        // fires; a cancelled job's shard is skipped, not failed and retried.
+        if (abort.signal.aborted) return undefined;
+        throw e;
       }).finally(release);
-      if (abort.signal.aborted) return { stored: false, skipped: 'cancelled' };
+      if (!r || abort.signal.aborted) return { stored: false, skipped: 'cancelled' };
       const keepMoments = o.optimizer !== 'reset';
       const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, expected }, {
         weights: r.weights,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import sharp from 'sharp';
-import { DataError, UsageError } from '@tensorpool/core';
+import { UsageError } from '@tensorpool/core';
+import { decodeImage } from '@tensorpool/data';
 import { initBackend } from '@tensorpool/engine';
 import { normalizeInto } from '@tensorpool/preprocessing';
 import { Trainer, loadTrainedModel } from '@tensorpool/training';
@@ -14,25 +14,6 @@ import { parseBackend, parsePositiveInt } from './train.js';
  */
 interface PredictFlags { model: string; top: number; json?: boolean; backend: 'wasm' | 'cpu' }
 
-async function decode(file: string, [h, w, c]: [number, number, number], out: Uint8Array): Promise<void> {
-  let data: Buffer;
-  let channels: number;
-  try {
-    const r = await sharp(file, { failOn: 'error' }).resize(w, h, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    data = r.data;
-    channels = r.info.channels;
-  } catch (e) {
-    throw new DataError(`cannot decode image ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
-  }
-  const px = h * w;
-  if (channels === 3 && c === 3) out.set(data.subarray(0, px * 3));
-  else if (channels === 3 && c === 1) {
-    for (let i = 0; i < px; i++) out[i] = (data[3 * i] * 19595 + data[3 * i + 1] * 38470 + data[3 * i + 2] * 7471 + 0x8000) >>> 16;
-  } else if (channels === 1) {
-    for (let i = 0; i < px; i++) for (let k = 0; k < c; k++) out[c * i + k] = data[i];
-  } else throw new DataError(`image ${file} decoded to ${channels} channels, the model needs ${c}`);
-}
-
 async function run(images: string[], flags: PredictFlags): Promise<void> {
   if (images.length === 0) throw new UsageError('give at least one image file: tensorpool predict --model DIR IMAGE...');
   await initBackend('cpu');
@@ -40,7 +21,7 @@ async function run(images: string[], flags: PredictFlags): Promise<void> {
   const shape = model.spec.inputShape;
   const size = shape[0] * shape[1] * shape[2];
   const pixels = new Uint8Array(images.length * size);
-  for (let i = 0; i < images.length; i++) await decode(images[i], shape, pixels.subarray(i * size, (i + 1) * size));
+  for (let i = 0; i < images.length; i++) await decodeImage(images[i], shape, pixels.subarray(i * size, (i + 1) * size));
   const x = new Float32Array(pixels.length);
   normalizeInto(pixels, x, images.length, shape, model.normalization);
   const trainer = await Trainer.create({ spec: model.spec, threads: 1, backend: flags.backend });
