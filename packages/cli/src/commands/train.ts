@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
-import { expandOffline, type Normalization } from '@tensorpool/preprocessing';
+import { channelStats, expandOffline, type Normalization } from '@tensorpool/preprocessing';
 import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, runTraining, type Checkpoint } from '@tensorpool/training';
 
 /**
@@ -28,6 +28,14 @@ export function parseNonNegativeInt(flag: string) {
   };
 }
 
+export function parseFraction(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !(n > 0 && n < 1)) throw new UsageError(`${flag} must be a number between 0 and 1, got '${v}'`);
+    return n;
+  };
+}
+
 export function parseBackend(v: string): 'wasm' | 'cpu' {
   if (v !== 'wasm' && v !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (worker threads cannot use tensorflow), got '${v}'`);
   return v;
@@ -48,14 +56,19 @@ interface TrainFlags {
   resume?: string;
   json?: boolean;
   backend: 'wasm' | 'cpu';
+  normalization: string;
+  strict?: boolean;
+  testFraction: number;
 }
 
 /** Options that a checkpoint restores when --resume is given and the flag is not. */
-const RESTORED: (keyof TrainFlags)[] = ['preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit'];
+const RESTORED: (keyof TrainFlags)[] = ['preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'normalization', 'strict', 'testFraction'];
 
 /** The dataset for a model: loaded, checked against the spec, labels taken from the data when they differ only in names. */
-export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?: string; limit?: number; seed?: number }) {
-  const d = await loadDataset(ref, { dataDir: opts.dataDir, limit: opts.limit, shape: [...spec.inputShape], seed: opts.seed });
+export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?: string; limit?: number; seed?: number; strict?: boolean; testFraction?: number }) {
+  const d = await loadDataset(ref, {
+    dataDir: opts.dataDir, limit: opts.limit, shape: [...spec.inputShape], seed: opts.seed, strict: opts.strict, testFraction: opts.testFraction,
+  });
   const [h, w, c] = spec.inputShape;
   const [dh, dw, dc] = d.train.shape;
   if (dh !== h || dw !== w || dc !== c) {
@@ -66,6 +79,20 @@ export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?
   }
   if (d.train.n === 0) throw new DataError(`data '${ref}' has no training images`);
   return { ...d, spec: { ...spec, labels: [...d.train.classes] } };
+}
+
+/**
+ * The normalization flag: the seed script's /256, /255, or per-channel
+ * mean/std measured on the training samples (stored in the model's metadata,
+ * so evaluate/predict apply the same numbers).
+ */
+function normalizationFor(flag: string, train: ImageSet): Normalization {
+  checkNormalizationFlag(flag);
+  return flag === 'mean-std' ? channelStats(train.images, train.n, train.shape) : (flag as 'div256' | 'div255');
+}
+
+function checkNormalizationFlag(flag: string): void {
+  if (!['div256', 'div255', 'mean-std'].includes(flag)) throw new UsageError(`--normalization must be div256, div255 or mean-std, got '${flag}'`);
 }
 
 /** Keras-style validation split: the last `fraction` of the training samples. */
@@ -89,16 +116,17 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     // The model goes where the checkpoint is (its model dir), even if that dir was moved.
     flags.out ??= dirname(resolveCheckpointDir(resolve(flags.resume)));
   }
+  checkNormalizationFlag(flags.normalization); // before loading any data
   if (!['none', 'online', 'offline'].includes(flags.augment)) throw new UsageError(`--augment must be none, online or offline, got '${flags.augment}'`);
   const spec0 = resume ? resume.state.spec : loadSpec(flags.preset);
   const dataRef = flags.data ?? (spec0.name === 'fashion-mnist' ? 'fashion-mnist' : undefined);
   if (!dataRef) throw new UsageError(`--data is required for preset '${spec0.name}' (an image folder root/<label>/*.jpg or a .npz file)`);
-  const data = await loadDataFor(spec0, dataRef, { dataDir: flags.dataDir, limit: flags.limit, seed: flags.seed });
+  const data = await loadDataFor(spec0, dataRef, { dataDir: flags.dataDir, limit: flags.limit, seed: flags.seed, strict: flags.strict, testFraction: flags.testFraction });
   const spec = resume ? spec0 : data.spec;
   for (const s of data.skipped ?? []) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
   let { train: trainSet, validation } = splitValidation(data.train, flags.validationSplit);
+  const normalization = normalizationFor(flags.normalization, trainSet);
   if (flags.augment === 'offline') trainSet = expandOffline(trainSet);
-  const normalization: Normalization = DEFAULTS.normalization;
   const out = flags.out ?? `models/${spec.name}`;
 
   const progress = new EpochProgress(process.stderr);
@@ -146,10 +174,13 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where the Fashion-MNIST files are')
     .option('--epochs <n>', 'epochs', parsePositiveInt('--epochs'), DEFAULTS.epochs)
     .option('--batch-size <n>', 'global batch size', parsePositiveInt('--batch-size'), DEFAULTS.batchSize)
-    .option('--threads <n>', 'worker threads (default: cores)', parsePositiveInt('--threads'), defaultThreads())
+    .option('--threads <n>', 'worker threads, one per core by default', parsePositiveInt('--threads'), defaultThreads())
     .option('--augment <mode>', 'none, online (per step, seeded) or offline (18x expansion first)', DEFAULTS.augment)
     .option('--seed <n>', 'seed of initialization, shuffles, dropout and augmentation', parseNonNegativeInt('--seed'), DEFAULTS.seed)
     .option('--limit <n>', 'train on the first N training samples', parsePositiveInt('--limit'))
+    .option('--normalization <mode>', 'div256 (the seed script), div255, or mean-std (per channel, from the training set)', DEFAULTS.normalization)
+    .option('--test-fraction <f>', 'image folders: fraction held out as the test set (seeded, stratified)', parseFraction('--test-fraction'), DEFAULTS.testFraction)
+    .option('--strict', 'image folders: fail on the first file that does not decode instead of skipping it')
     .option('--validation-split <f>', 'fraction of the training samples held out for validation', Number, DEFAULTS.validationSplit)
     .option('--out <dir>', 'model directory (default models/<preset>)')
     .option('--resume <dir>', 'continue from the checkpoint in a model directory')
