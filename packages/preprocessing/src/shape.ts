@@ -3,21 +3,8 @@ import { UsageError } from '@tensorpool/core';
 /** [h, w, c] of one image. */
 export type ImageShape = readonly [number, number, number];
 
-/**
- * Same fields as `ImageSet` in @tensorpool/data (structurally identical, so
- * either can be passed); declared here so preprocessing does not depend on the
- * dataset readers.
- */
-export interface ImageSet {
-  /** [n, h, w, c] uint8, row-major; SharedArrayBuffer-backed when built here. */
-  images: Uint8Array;
-  /** [n] class indices into `classes`. */
-  labels: Uint8Array;
-  n: number;
-  /** [h, w, c] */
-  shape: [number, number, number];
-  classes: string[];
-}
+/** The uint8 image set of @tensorpool/core (the same type the dataset readers return). */
+export type { ImageSet } from '@tensorpool/core';
 
 /** Validates [h, w, c] and returns h*w*c (values per image). */
 export function sampleSize(shape: ImageShape, what = 'shape'): number {

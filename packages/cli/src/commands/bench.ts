@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadSpec } from '@tensorpool/engine';
 import { benchTraining, defaultThreads } from '@tensorpool/training';
 import { DEFAULTS } from '@tensorpool/core';
-import { parseBackend, parsePositiveInt } from './train.js';
+import { parseBackend, parsePositiveInt } from '../parse.js';
 
 /** `tensorpool bench`: training images/s on synthetic input of a preset's shape. */
 interface BenchFlags { preset: string; threads: number; steps: number; batchSize: number; json?: boolean; backend: 'wasm' | 'cpu' }

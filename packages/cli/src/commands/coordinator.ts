@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { DEFAULTS, UsageError } from '@tensorpool/core';
+import { parsePositiveInt } from '../parse.js';
+import { DEFAULTS } from '@tensorpool/core';
 import { Coordinator, stderrLogger, untilSignal } from '@tensorpool/queue';
-
-
-function positiveInt(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
-    return n;
-  };
-}
 
 /** `tensorpool coordinator`: starts jobs, averages epochs, saves models (REDIS_URL, TENSORPOOL_PREFIX). */
 export function register(program: Command): void {
@@ -17,8 +9,8 @@ export function register(program: Command): void {
     .command('coordinator')
     .description('run the coordinator of distributed training jobs (state in Redis at REDIS_URL; restart-safe)')
     .option('--models-dir <dir>', 'where final models are saved when a job has no out', DEFAULTS.modelsDir)
-    .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', positiveInt('--threads'))
-    .option('--concurrency <n>', 'jobs started / epochs averaged at once', positiveInt('--concurrency'), 4)
+    .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', parsePositiveInt('--threads'))
+    .option('--concurrency <n>', 'jobs started / epochs averaged at once', parsePositiveInt('--concurrency'), 4)
     .action(async (o: { modelsDir: string; threads?: number; concurrency: number }) => {
       const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger });
       await c.start();

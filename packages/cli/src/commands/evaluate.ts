@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { initBackend } from '@tensorpool/engine';
 import { classMetrics, defaultThreads, evaluate, loadTrainedModel } from '@tensorpool/training';
-import { loadDataFor, parseBackend, parsePositiveInt } from './train.js';
+import { loadDataFor } from './train.js';
+import { parseBackend, parsePositiveInt } from '../parse.js';
 
 /**
  * `tensorpool evaluate --model DIR --data REF`: loss, accuracy, confusion

@@ -4,7 +4,7 @@ import { decodeImage } from '@tensorpool/data';
 import { initBackend } from '@tensorpool/engine';
 import { normalizeInto } from '@tensorpool/preprocessing';
 import { Trainer, loadTrainedModel } from '@tensorpool/training';
-import { parseBackend, parsePositiveInt } from './train.js';
+import { parseBackend, parsePositiveInt } from '../parse.js';
 
 /**
  * `tensorpool predict --model DIR IMAGE...`: top classes with probabilities.

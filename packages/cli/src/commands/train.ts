@@ -4,6 +4,7 @@ import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
 import { channelStats, expandOffline, type Normalization } from '@tensorpool/preprocessing';
+import { parseBackend, parseFraction, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, runTraining, type Checkpoint } from '@tensorpool/training';
 
 /**
@@ -11,35 +12,6 @@ import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, ru
  * Human output (per-epoch lines, `Test Loss`, `Test Accuracy`) on stdout and
  * the progress bar on stderr; with --json exactly one JSON object on stdout.
  */
-
-export function parsePositiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
-    return n;
-  };
-}
-
-export function parseNonNegativeInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`);
-    return n;
-  };
-}
-
-export function parseFraction(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !(n > 0 && n < 1)) throw new UsageError(`${flag} must be a number between 0 and 1, got '${v}'`);
-    return n;
-  };
-}
-
-export function parseBackend(v: string): 'wasm' | 'cpu' {
-  if (v !== 'wasm' && v !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (worker threads cannot use tensorflow), got '${v}'`);
-  return v;
-}
 
 interface TrainFlags {
   preset: string;

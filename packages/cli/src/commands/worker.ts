@@ -1,23 +1,14 @@
 import type { Command } from 'commander';
-import { UsageError } from '@tensorpool/core';
+import { parsePositiveInt } from '../parse.js';
 import { ShardWorker, stderrLogger, untilSignal } from '@tensorpool/queue';
-
-
-function positiveInt(flag: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
-    return n;
-  };
-}
 
 /** `tensorpool worker`: trains shard jobs from the queue until SIGTERM (then finishes the current shard). */
 export function register(program: Command): void {
   program
     .command('worker')
     .description('train shard jobs of distributed training jobs (Redis at REDIS_URL); SIGTERM finishes the current shard, then exits')
-    .option('--threads <n>', 'trainer threads per shard (default: all cores)', positiveInt('--threads'))
-    .option('--concurrency <n>', 'shards trained at once by this process', positiveInt('--concurrency'), 1)
+    .option('--threads <n>', 'trainer threads per shard (default: all cores)', parsePositiveInt('--threads'))
+    .option('--concurrency <n>', 'shards trained at once by this process', parsePositiveInt('--concurrency'), 1)
     .option('--id <id>', 'worker id shown in status (default host-pid-random)')
     .action(async (o: { threads?: number; concurrency: number; id?: string }) => {
       const w = new ShardWorker({ threads: o.threads, concurrency: o.concurrency, id: o.id, log: stderrLogger });
