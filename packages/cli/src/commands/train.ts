@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
-import { channelStats, expandOffline, type Normalization } from '@tensorpool/preprocessing';
+import { channelStats, expandOfflineParallel, type Normalization } from '@tensorpool/preprocessing';
 import { parseBackend, parseFraction, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, runTraining, type Checkpoint } from '@tensorpool/training';
 
@@ -98,7 +98,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
   for (const s of data.skipped ?? []) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
   let { train: trainSet, validation } = splitValidation(data.train, flags.validationSplit);
   const normalization = normalizationFor(flags.normalization, trainSet);
-  if (flags.augment === 'offline') trainSet = expandOffline(trainSet);
+  if (flags.augment === 'offline') trainSet = await expandOfflineParallel(trainSet, { threads: flags.threads });
   const out = flags.out ?? `models/${spec.name}`;
 
   const progress = new EpochProgress(process.stderr);
