@@ -1,4 +1,5 @@
-import { UsageError } from '@tensorpool/core';
+import { BackendError, UsageError } from '@tensorpool/core';
+import { resolveBackendName } from '@tensorpool/engine/backend';
 
 /** Commander option parsers shared by the commands: each names its flag in the error. */
 
@@ -26,7 +27,17 @@ export function parseFraction(flag: string) {
   };
 }
 
-export function parseBackend(v: string): 'wasm' | 'cpu' {
-  if (v !== 'wasm' && v !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (worker threads cannot use tensorflow), got '${v}'`);
-  return v;
+/**
+ * The backend of the trainer's worker threads: --backend, else
+ * TENSORPOOL_BACKEND, else wasm. tfjs-node fails when loaded in a second
+ * worker thread (tensorflow/tfjs#8388), so 'tensorflow' is refused here.
+ */
+export function threadBackend(option?: string): 'wasm' | 'cpu' {
+  const b = resolveBackendName(option);
+  if (b === 'tensorflow') {
+    throw new BackendError(`the tensorflow backend (@tensorflow/tfjs-node) cannot run in worker threads (tensorflow/tfjs#8388): ${option !== undefined ? 'use --backend' : 'set TENSORPOOL_BACKEND to'} wasm or cpu`);
+  }
+  return b;
 }
+
+export const BACKEND_HELP = 'tfjs backend of the worker threads: wasm or cpu (default: TENSORPOOL_BACKEND, else wasm)';

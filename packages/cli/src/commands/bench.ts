@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { loadSpec } from '@tensorpool/engine';
 import { benchTraining, defaultThreads } from '@tensorpool/training';
 import { DEFAULTS } from '@tensorpool/core';
-import { parseBackend, parsePositiveInt } from '../parse.js';
+import { parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
 
 /** `tensorpool bench`: training images/s on synthetic input of a preset's shape. */
-interface BenchFlags { preset: string; threads: number; steps: number; batchSize: number; json?: boolean; backend: 'wasm' | 'cpu' }
+interface BenchFlags { preset: string; threads: number; steps: number; batchSize: number; json?: boolean; backend?: string }
 
 async function run(flags: BenchFlags): Promise<void> {
-  const r = await benchTraining({ spec: loadSpec(flags.preset), threads: flags.threads, steps: flags.steps, batchSize: flags.batchSize, backend: flags.backend });
+  const r = await benchTraining({ spec: loadSpec(flags.preset), threads: flags.threads, steps: flags.steps, batchSize: flags.batchSize, backend: threadBackend(flags.backend) });
   if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else process.stdout.write(`${r.preset}: ${r.imagesPerSecond.toFixed(1)} images/s with ${r.threads} threads, batch ${r.batchSize}, ${r.steps} steps; peak RSS ${r.peakRssMB} MB\n`);
 }
@@ -22,6 +22,6 @@ export function register(program: Command): void {
     .option('--steps <n>', 'timed optimizer steps', parsePositiveInt('--steps'), 10)
     .option('--batch-size <n>', 'global batch size', parsePositiveInt('--batch-size'), DEFAULTS.batchSize)
     .option('--json', 'print one JSON object on stdout')
-    .option('--backend <name>', 'tfjs backend of the worker threads: wasm or cpu', parseBackend, 'wasm')
+    .option('--backend <name>', BACKEND_HELP)
     .action((flags: BenchFlags) => run(flags));
 }

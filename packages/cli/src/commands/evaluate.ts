@@ -2,20 +2,20 @@ import type { Command } from 'commander';
 import { initBackend } from '@tensorpool/engine';
 import { classMetrics, defaultThreads, evaluate, loadTrainedModel } from '@tensorpool/training';
 import { loadDataFor } from './train.js';
-import { parseBackend, parsePositiveInt } from '../parse.js';
+import { parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
 
 /**
  * `tensorpool evaluate --model DIR --data REF`: loss, accuracy, confusion
  * matrix and per-class accuracy of a saved model on a dataset's test split.
  */
-interface EvalFlags { model: string; data: string; dataDir?: string; threads: number; seed?: number; json?: boolean; backend: 'wasm' | 'cpu' }
+interface EvalFlags { model: string; data: string; dataDir?: string; threads: number; seed?: number; json?: boolean; backend?: string }
 
 async function run(flags: EvalFlags): Promise<void> {
   // Reading a layers model builds tensors on this thread: any backend will do.
   await initBackend('cpu');
   const model = await loadTrainedModel(flags.model);
   const data = await loadDataFor(model.spec, flags.data, { dataDir: flags.dataDir, seed: flags.seed });
-  const r = await evaluate({ spec: model.spec, weights: model.weights, set: data.test, normalization: model.normalization, threads: flags.threads, backend: flags.backend });
+  const r = await evaluate({ spec: model.spec, weights: model.weights, set: data.test, normalization: model.normalization, threads: flags.threads, backend: threadBackend(flags.backend) });
   const cm = classMetrics(model.spec.labels, r.labels, r.predictions);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ testLoss: r.loss, testAccuracy: r.accuracy, testSamples: r.count, ...cm })}\n`);
@@ -38,6 +38,6 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: cores)', parsePositiveInt('--threads'), defaultThreads())
     .option('--seed <n>', 'seed of the train/test split of image folders', parsePositiveInt('--seed'))
     .option('--json', 'print one JSON object on stdout')
-    .option('--backend <name>', 'tfjs backend of the worker threads: wasm or cpu', parseBackend, 'wasm')
+    .option('--backend <name>', BACKEND_HELP)
     .action((flags: EvalFlags) => run(flags));
 }

@@ -4,7 +4,7 @@ import { decodeImage } from '@tensorpool/data';
 import { initBackend } from '@tensorpool/engine';
 import { normalizeInto } from '@tensorpool/preprocessing';
 import { Trainer, loadTrainedModel } from '@tensorpool/training';
-import { parseBackend, parsePositiveInt } from '../parse.js';
+import { parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
 
 /**
  * `tensorpool predict --model DIR IMAGE...`: top classes with probabilities.
@@ -12,7 +12,7 @@ import { parseBackend, parsePositiveInt } from '../parse.js';
  * image folders are read for training (sharp, sRGB, PIL's "L" weights for
  * grayscale), then normalized as the model's metadata says.
  */
-interface PredictFlags { model: string; top: number; json?: boolean; backend: 'wasm' | 'cpu' }
+interface PredictFlags { model: string; top: number; json?: boolean; backend?: string }
 
 async function run(images: string[], flags: PredictFlags): Promise<void> {
   if (images.length === 0) throw new UsageError('give at least one image file: tensorpool predict --model DIR IMAGE...');
@@ -24,7 +24,7 @@ async function run(images: string[], flags: PredictFlags): Promise<void> {
   for (let i = 0; i < images.length; i++) await decodeImage(images[i], shape, pixels.subarray(i * size, (i + 1) * size));
   const x = new Float32Array(pixels.length);
   normalizeInto(pixels, x, images.length, shape, model.normalization);
-  const trainer = await Trainer.create({ spec: model.spec, threads: 1, backend: flags.backend });
+  const trainer = await Trainer.create({ spec: model.spec, threads: 1, backend: threadBackend(flags.backend) });
   let probs: Float32Array;
   try {
     trainer.setWeights(model.weights);
@@ -57,6 +57,6 @@ export function register(program: Command): void {
     .requiredOption('--model <dir>', 'model directory (model.json + weights)')
     .option('--top <k>', 'classes to show per image', parsePositiveInt('--top'), 3)
     .option('--json', 'print one JSON array on stdout')
-    .option('--backend <name>', 'tfjs backend: wasm or cpu', parseBackend, 'wasm')
+    .option('--backend <name>', BACKEND_HELP)
     .action((images: string[], flags: PredictFlags) => run(images, flags));
 }

@@ -28,6 +28,8 @@ describe('tensorpool train rejects bad input with one line', () => {
     [['--threads', '0'], /--threads must be a positive integer/],
     [['--resume', join(empty, 'nothing-here')], /no checkpoint in/],
     [['--augment', 'sideways'], /--augment must be none, online or offline/],
+    [['--backend', 'tensorflow'], /tensorflow backend .* cannot run in worker threads/],
+    [['--backend', 'gpu'], /unknown backend option 'gpu'/],
     [['--normalization', 'zscore'], /--normalization must be div256, div255 or mean-std/],
     [['--test-fraction', '1.5'], /--test-fraction must be a number between 0 and 1/],
   ])('%j', (args, message) => {

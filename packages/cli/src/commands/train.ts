@@ -4,7 +4,7 @@ import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
 import { channelStats, expandOfflineParallel, type Normalization } from '@tensorpool/preprocessing';
-import { parseBackend, parseFraction, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
+import { parseFraction, parseNonNegativeInt, parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
 import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, runTraining, type Checkpoint } from '@tensorpool/training';
 
 /**
@@ -27,7 +27,7 @@ interface TrainFlags {
   out?: string;
   resume?: string;
   json?: boolean;
-  backend: 'wasm' | 'cpu';
+  backend?: string;
   normalization: string;
   strict?: boolean;
   testFraction: number;
@@ -89,6 +89,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     flags.out ??= dirname(resolveCheckpointDir(resolve(flags.resume)));
   }
   checkNormalizationFlag(flags.normalization); // before loading any data
+  const backend = threadBackend(flags.backend);
   if (!['none', 'online', 'offline'].includes(flags.augment)) throw new UsageError(`--augment must be none, online or offline, got '${flags.augment}'`);
   const spec0 = resume ? resume.state.spec : loadSpec(flags.preset);
   const dataRef = flags.data ?? (spec0.name === 'fashion-mnist' ? 'fashion-mnist' : undefined);
@@ -115,7 +116,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
       threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
-      normalization, backend: flags.backend, outDir: out, resume, signal: controller.signal,
+      normalization, backend, outDir: out, resume, signal: controller.signal,
       options: Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k]])),
       onProgress: (epoch, p) => progress.update(epoch, p),
       onEpochEnd: (rec) => progress.end(rec),
@@ -157,6 +158,6 @@ export function register(program: Command): void {
     .option('--out <dir>', 'model directory (default models/<preset>)')
     .option('--resume <dir>', 'continue from the checkpoint in a model directory')
     .option('--json', 'print one JSON object with the results on stdout')
-    .option('--backend <name>', 'tfjs backend of the worker threads: wasm or cpu', parseBackend, 'wasm')
+    .option('--backend <name>', BACKEND_HELP)
     .action((flags: TrainFlags, cmd: Command) => train(flags, cmd));
 }
