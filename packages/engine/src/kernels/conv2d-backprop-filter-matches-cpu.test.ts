@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
-import { im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
+import { convRoute, im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
 
 /** Conv2DBackpropFilter on wasm (ours; stock wasm has none) vs the cpu backend. */
 interface Case { n: number; h: number; w: number; cin: number; cout: number; kh: number; kw: number; s: [number, number]; pad: 'same' | 'valid' }
@@ -14,7 +14,7 @@ const fixed: Case[] = [
   { n: 3, h: 10, w: 7, cin: 1, cout: 3, kh: 3, kw: 3, s: [2, 2], pad: 'valid' },
   { n: 2, h: 9, w: 9, cin: 4, cout: 3, kh: 5, kw: 1, s: [2, 1], pad: 'same' },
   { n: 1, h: 6, w: 6, cin: 2, cout: 2, kh: 1, kw: 1, s: [3, 3], pad: 'valid' },
-  // >= 8 input channels at stride 1: the wide im2col route
+  // >= 8 input channels at stride 1: the conv route (and the wide im2col route with it off)
   { n: 2, h: 9, w: 7, cin: 9, cout: 5, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
   { n: 1, h: 8, w: 10, cin: 12, cout: 3, kh: 2, kw: 3, s: [1, 1], pad: 'valid' },
   { n: 3, h: 5, w: 11, cin: 8, cout: 4, kh: 5, kw: 2, s: [1, 1], pad: 'same' },
@@ -62,19 +62,32 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
     const saved = { ...im2colLimits };
     im2colLimits.maxFloats = 1; // one sample per chunk
     im2colLimits.wideChunkColumns = 37; // chunks cut through rows and samples
+    convRoute.enabled = false;
     try {
       for (const c of fixed) expect((await run({ ...c, n: 3 }, 300)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     } finally {
       Object.assign(im2colLimits, saved);
+      convRoute.enabled = true;
+    }
+  });
+
+  it('at stride 1 through the wide im2col route too (conv route off)', async () => {
+    convRoute.enabled = false;
+    try {
+      for (const [i, c] of fixed.entries()) expect((await run({ ...c, cin: c.cin + 8, s: [1, 1] }, 500 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    } finally {
+      convRoute.enabled = true;
     }
   });
 
   it('at stride 1 through the gather route too', async () => {
+    convRoute.enabled = false;
     wideIm2col.enabled = false;
     try {
       for (const [i, c] of fixed.entries()) expect((await run({ ...c, cin: c.cin + 8, s: [1, 1] }, 400 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     } finally {
       wideIm2col.enabled = true;
+      convRoute.enabled = true;
     }
   });
 });
