@@ -3,6 +3,8 @@
  * and 4 threads give the weights of a single-thread reference (one Replica
  * over the whole global batch + adamUpdate, in this process) within 1e-4
  * relative error (||w - w_ref|| / ||w_ref||; only summation order differs).
+ * One micro-batch per thread runs the fused one-round-trip step; more
+ * micro-batches than threads the two-phase step (gradients, then reduce/Adam).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initialWeights } from '@tensorpool/engine';
@@ -24,6 +26,11 @@ describe('data-parallel training equals single-thread training (dropout off)', (
     const w = await parallelRun(spec, set, SEED, 32, 2, threads, backend);
     // The run really moved the weights, so agreement is not trivial.
     expect(relativeError(initialWeights(spec, SEED), ref)).toBeGreaterThan(1e-3);
+    expect(relativeError(w, ref)).toBeLessThan(1e-4);
+  });
+
+  it('2 threads, 4 micro-batches (two-phase step): 8 steps match the reference within 1e-4', async () => {
+    const w = await parallelRun(spec, set, SEED, 32, 2, 2, backend, 4);
     expect(relativeError(w, ref)).toBeLessThan(1e-4);
   });
 });

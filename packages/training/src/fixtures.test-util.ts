@@ -92,9 +92,9 @@ export function referenceRun(spec: ModelSpec, set: ImageSet, seed: number, batch
   return w;
 }
 
-/** The same run on a Trainer with `threads` threads. */
-export async function parallelRun(spec: ModelSpec, set: ImageSet, seed: number, batch: number, epochs: number, threads: number, backend: string): Promise<Float32Array> {
-  const trainer = await Trainer.create({ spec, threads, batchSize: batch, backend: backend as 'wasm' | 'cpu' });
+/** The same run on a Trainer with `threads` threads (and `microBatches` per step, default one per thread). */
+export async function parallelRun(spec: ModelSpec, set: ImageSet, seed: number, batch: number, epochs: number, threads: number, backend: string, microBatches?: number): Promise<Float32Array> {
+  const trainer = await Trainer.create({ spec, threads, batchSize: batch, backend: backend as 'wasm' | 'cpu', microBatches });
   try {
     trainer.setWeights(initialWeights(spec, seed));
     for (let epoch = 0; epoch < epochs; epoch++) {

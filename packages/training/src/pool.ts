@@ -6,11 +6,16 @@
 import { Piscina } from 'piscina';
 import { decodeThreadError, workerPath, type ThreadInit, type ThreadTask, type ThreadResultMap, BackendError } from '@tensorpool/core';
 
+/** What every thread gets as workerData: the core init plus the fused-step control block (./fused-step.ts). */
+export interface TrainingThreadInit<S = unknown> extends ThreadInit<S> {
+  control: SharedArrayBuffer;
+}
+
 export class ThreadPool {
   private readonly piscina: Piscina;
   readonly threads: number;
 
-  constructor(init: ThreadInit, threads: number) {
+  constructor(init: TrainingThreadInit, threads: number) {
     this.threads = threads;
     this.piscina = new Piscina({
       filename: workerPath(import.meta.url, './thread-worker.js'),

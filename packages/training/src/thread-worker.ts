@@ -4,9 +4,11 @@
  * shared views from workerData (see @tensorpool/core protocol/thread.ts).
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { adamUpdate, initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
-import { encodeThreadError, type ThreadInit, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
+import { initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
+import { encodeThreadError, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
+import { reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
+import type { TrainingThreadInit } from './pool.js';
 
 interface ThreadState {
   replica: Replica;
@@ -15,15 +17,16 @@ interface ThreadState {
   version: number;
   backend: string;
   sampleSize: number;
+  control: StepControl;
 }
 
-const init = workerData as ThreadInit<ModelSpec>;
+const init = workerData as TrainingThreadInit<ModelSpec>;
 let state: Promise<ThreadState> | undefined;
 
 async function build(): Promise<ThreadState> {
   const backend = await initBackend(init.backend, { inWorkerThread: true });
   const [h, w, c] = init.spec.inputShape;
-  return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c };
+  return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control: new StepControl(init.control, init.buffers.grads.length) };
 }
 
 function sync(s: ThreadState, version: number): void {
@@ -57,31 +60,23 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
     case 'warmup':
       return { threadId, backend: s.backend };
     case 'gradients': {
-      sync(s, task.weightsVersion);
-      const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
-      const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.views.grads[task.slot]);
-      return { lossSum: r.lossSum, correct: r.correct, count: r.count } satisfies SampleStats;
+      const t = task as FusedGradientsTask;
+      if (!t.adam) return gradients(s, t);
+      // Fused step: gradient, barrier, then this task's slice of reduce + Adam.
+      let stats: SampleStats | undefined;
+      let error: unknown;
+      try {
+        stats = gradients(s, t);
+      } catch (e) {
+        error = e;
+      }
+      const update = s.control.arrive(t.slot, stats?.lossSum ?? NaN, error !== undefined, t.adam.parties);
+      if (error !== undefined) throw error;
+      if (update) reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, t.adam);
+      return stats!;
     }
     case 'reduceAdam': {
-      const { grads, weights, adamM, adamV } = s.views;
-      const g0 = grads[0];
-      const { start, end, scale } = task;
-      // g = (sum of slots) * scale, accumulated in slot 0 in fixed slot order
-      // so the result does not depend on which thread runs which slice.
-      // One pass over memory: g0 = (((g0 + g1) + g2) + ...) * scale.
-      if (task.slots === 1) {
-        for (let i = start; i < end; i++) g0[i] *= scale;
-      } else if (task.slots === 2) {
-        const g1 = grads[1];
-        for (let i = start; i < end; i++) g0[i] = (g0[i] + g1[i]) * scale;
-      } else {
-        for (let i = start; i < end; i++) {
-          let sum = g0[i];
-          for (let k = 1; k < task.slots; k++) sum += grads[k][i];
-          g0[i] = sum * scale;
-        }
-      }
-      adamUpdate(weights, g0, adamM, adamV, task.step, task, start, end);
+      reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, task);
       return { done: true };
     }
     case 'evaluate': {
@@ -101,3 +96,9 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
   }
 }
 
+function gradients(s: ThreadState, task: FusedGradientsTask): SampleStats {
+  sync(s, task.weightsVersion);
+  const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
+  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.views.grads[task.slot]);
+  return { lossSum: r.lossSum, correct: r.correct, count: r.count };
+}

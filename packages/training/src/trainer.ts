@@ -7,16 +7,20 @@
  * slice: g = (grads[0] + ... + grads[T-1]) / B and one Adam step on the shared
  * W, m, v. Every replica copies W into its variables before its next task
  * (weightsVersion), so all replicas hold identical weights at every step.
+ * With no more micro-batches than threads both phases run in one round trip:
+ * each gradient task meets the others at a shared-memory barrier and then
+ * does its reduce/Adam slice (./fused-step.ts).
  * While the pool computes step s the trainer thread fills buffer 1-b with
  * batch s+1 (gather, augment, normalize).
  */
 import { availableParallelism } from 'node:os';
-import { DEFAULTS, INPUT_BUFFERS, TrainingError, UsageError, type GradientsTask, type ReduceAdamTask, type SampleStats, type ThreadInit } from '@tensorpool/core';
+import { DEFAULTS, INPUT_BUFFERS, TrainingError, UsageError, type ReduceAdamTask, type SampleStats } from '@tensorpool/core';
 import { ADAM_DEFAULTS, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
 import { epochOrder, type ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
 import { allocateBuffers, paramSlices, viewsOf, type SharedViews } from './shared-state.js';
-import { ThreadPool } from './pool.js';
+import { ThreadPool, type TrainingThreadInit } from './pool.js';
+import { controlBytes, StepControl, type FusedGradientsTask } from './fused-step.js';
 import { fillBuffer, type BatchSource } from './batcher.js';
 import { splitEven } from './split.js';
 import type { AdamState, EpochOptions, EpochResult, EvalResult, TrainEpochResult } from './types.js';
@@ -67,6 +71,7 @@ export class Trainer {
   private readonly capacity: number;
   private readonly chunk: number;
   private readonly sampleSize: number;
+  private readonly control: StepControl;
   private version = 0;
   private closed = false;
 
@@ -84,7 +89,9 @@ export class Trainer {
     const classes = this.spec.labels.length;
     const buffers = allocateBuffers(this.total, this.microBatches, this.capacity, this.sampleSize, classes);
     this.views = viewsOf(buffers, this.total);
-    const init: ThreadInit<ModelSpec> = { spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity: this.capacity, classes, buffers };
+    const control = new SharedArrayBuffer(controlBytes(this.microBatches));
+    this.control = new StepControl(control, this.microBatches);
+    const init: TrainingThreadInit<ModelSpec> = { spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity: this.capacity, classes, buffers, control };
     this.pool = new ThreadPool(init, this.threads);
   }
 
@@ -166,23 +173,30 @@ export class Trainer {
       }
       const n = batchAt(s).length;
       const parts = splitEven(n, this.microBatches).filter((p) => p.count > 0);
-      const gradTasks: GradientsTask[] = parts.map((p, k) => ({
+      const t = this.adamStep + 1;
+      const adamOf = (start: number, end: number) => ({ start, end, slots: parts.length, scale: 1 / n, step: t, ...this.adamOptions });
+      // One round trip per step when every micro-batch has its own thread (./fused-step.ts).
+      const fused = parts.length <= this.threads;
+      const fusedSlices = fused ? paramSlices(this.total, parts.length) : [];
+      const gradTasks: FusedGradientsTask[] = parts.map((p, k) => ({
         kind: 'gradients', slot: k, buffer: buf, start: p.start, count: p.count, weightsVersion: this.version,
         training: true, seed: opts.seed, epoch: opts.epoch,
+        adam: fused ? { ...adamOf(...(fusedSlices[k] ?? [0, 0])), parties: parts.length } : undefined,
       }));
+      if (fused) this.control.reset();
       const pending = this.pool.all(gradTasks);
       // Overlap: prepare the next batch while the threads compute this one.
       if (s + 1 < steps) fillBuffer(this.views, (buf + 1) % INPUT_BUFFERS, src, batchAt(s + 1));
       const stats = (await pending) as SampleStats[];
       const stepLoss = stats.reduce((a, r) => a + r.lossSum, 0);
+      // A non-finite loss: the fused threads skipped Adam, so the weights are those before this step.
       if (!Number.isFinite(stepLoss)) {
         throw new TrainingError(`loss is ${stepLoss} at epoch ${opts.epoch + 1} step ${s + 1}; training diverged (try a smaller learning rate or check the data)`);
       }
-      const t = this.adamStep + 1;
-      const adamTasks: ReduceAdamTask[] = slices.map(([start, end]) => ({
-        kind: 'reduceAdam', start, end, slots: parts.length, scale: 1 / n, step: t, ...this.adamOptions,
-      }));
-      await this.pool.all(adamTasks);
+      if (!fused) {
+        const adamTasks: ReduceAdamTask[] = slices.map(([start, end]) => ({ kind: 'reduceAdam', ...adamOf(start, end) }));
+        await this.pool.all(adamTasks);
+      }
       this.adamStep = t;
       this.version++;
       lossSum += stepLoss;
