@@ -12,7 +12,7 @@
  * is exact. It multiplies Hp*Wp/(oh*ow) more (4% for the seed's 98x98 layer).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeAll, heapF32, stock, type WasmBackend } from './wasm.js';
+import { disposeAll, filterFromRows, heapF32, stock, type WasmBackend } from './wasm.js';
 
 export function filterGradWide(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: WasmBackend, chunkColumns: number): tf.TensorInfo {
   const [n, H, W, C] = x.shape;
@@ -82,13 +82,5 @@ export function filterGradWide(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.bac
   disposeAll(backend, [P]);
   backend.disposeData(xT.dataId);
 
-  // acc rows are (i, a, b); the filter gradient is [kh, kw, C, co]
-  const res = backend.makeOutput([kh, kw, C, co], 'float32');
-  const rs = heapF32(backend, res);
-  for (let i = 0, row = 0; i < C; i++) {
-    for (let a = 0; a < kh; a++) {
-      for (let b = 0; b < kw; b++, row++) rs.set(acc.subarray(row * co, row * co + co), ((a * kw + b) * C + i) * co);
-    }
-  }
-  return res;
+  return filterFromRows(backend, acc, kh, kw, C, co);
 }

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorpool/core';
 import { filterGradConv } from './conv2d-backprop-filter-conv.js';
 import { filterGradWide } from './conv2d-backprop-filter-wide.js';
-import { disposeAll, heapF32, requireFloat32, requireNHWC, stock, view, type KernelArgs } from './wasm.js';
+import { disposeAll, filterFromRows, heapF32, requireFloat32, requireNHWC, stock, view, type KernelArgs } from './wasm.js';
 
 /** Largest im2col chunk, in floats (tunable; the bench measures it). */
 export const im2colLimits = { maxFloats: 16 * 1024 * 1024, wideChunkColumns: 2048 };
@@ -73,15 +73,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
   }
   backend.disposeData(xT.dataId);
 
-  // acc rows are (i, a, b); the filter gradient is [kh, kw, C, co].
-  const res = backend.makeOutput([kh, kw, C, co], 'float32');
-  const rs = heapF32(backend, res);
-  for (let i = 0, row = 0; i < C; i++) {
-    for (let a = 0; a < kh; a++) {
-      for (let b = 0; b < kw; b++, row++) rs.set(acc.subarray(row * co, row * co + co), ((a * kw + b) * C + i) * co);
-    }
-  }
-  return res;
+  return filterFromRows(backend, acc, kh, kw, C, co);
 }
 
 interface Im2colGeometry {

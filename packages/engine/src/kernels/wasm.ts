@@ -64,3 +64,18 @@ export function requireFloat32(kernel: string, ...infos: tf.TensorInfo[]): void 
     if (t.dtype !== 'float32') throw new BackendError(`${kernel} on wasm supports only float32 tensors, got ${t.dtype}`);
   }
 }
+
+/**
+ * The im2col filter-gradient routes accumulate rows ordered (inChannel, a, b),
+ * each of `co` values, in float32; the kernel's output is [kh, kw, C, co].
+ */
+export function filterFromRows(backend: WasmBackend, acc: Float32Array, kh: number, kw: number, C: number, co: number): tf.TensorInfo {
+  const res = backend.makeOutput([kh, kw, C, co], 'float32');
+  const rs = heapF32(backend, res);
+  for (let i = 0, row = 0; i < C; i++) {
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++, row++) rs.set(acc.subarray(row * co, row * co + co), ((a * kw + b) * C + i) * co);
+    }
+  }
+  return res;
+}
