@@ -1,34 +1,22 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
+import { FIXED_CONV_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
 import { convRoute, im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
 
 /** Conv2DBackpropFilter on wasm (ours; stock wasm has none) vs the cpu backend. */
-interface Case { n: number; h: number; w: number; cin: number; cout: number; kh: number; kw: number; s: [number, number]; pad: 'same' | 'valid' }
-
-const fixed: Case[] = [
-  { n: 1, h: 7, w: 7, cin: 3, cout: 4, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
-  { n: 2, h: 9, w: 6, cin: 2, cout: 5, kh: 3, kw: 2, s: [1, 1], pad: 'valid' },
-  { n: 1, h: 8, w: 11, cin: 3, cout: 2, kh: 2, kw: 3, s: [2, 2], pad: 'same' },
-  { n: 3, h: 10, w: 7, cin: 1, cout: 3, kh: 3, kw: 3, s: [2, 2], pad: 'valid' },
-  { n: 2, h: 9, w: 9, cin: 4, cout: 3, kh: 5, kw: 1, s: [2, 1], pad: 'same' },
-  { n: 1, h: 6, w: 6, cin: 2, cout: 2, kh: 1, kw: 1, s: [3, 3], pad: 'valid' },
+const fixed: ConvCase[] = [
+  ...FIXED_CONV_CASES,
   // >= 8 input channels at stride 1: the conv route (and the wide im2col route with it off)
   { n: 2, h: 9, w: 7, cin: 9, cout: 5, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
   { n: 1, h: 8, w: 10, cin: 12, cout: 3, kh: 2, kw: 3, s: [1, 1], pad: 'valid' },
   { n: 3, h: 5, w: 11, cin: 8, cout: 4, kh: 5, kw: 2, s: [1, 1], pad: 'same' },
 ];
 
-function randomCase(rng: Random): Case {
-  const kh = 1 + rng.int(4), kw = 1 + rng.int(4);
-  return {
-    n: 1 + rng.int(3), h: kh + rng.int(8), w: kw + rng.int(8), cin: 1 + rng.int(12), cout: 1 + rng.int(6), kh, kw,
-    s: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) ? 'same' : 'valid',
-  };
-}
+const randomCase = (rng: Random): ConvCase => randomConvCase(rng, 12);
 
-function run(c: Case, seed: number) {
+function run(c: ConvCase, seed: number) {
   const rng = new Random(seed);
   const x = randomValues(rng, c.n * c.h * c.w * c.cin);
   const filterShape: [number, number, number, number] = [c.kh, c.kw, c.cin, c.cout];

@@ -1,32 +1,19 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
+import { FIXED_CONV_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
 
 /** Our Conv2D-based Conv2DBackpropInput on wasm vs the cpu backend. */
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case { n: number; h: number; w: number; cin: number; cout: number; kh: number; kw: number; s: [number, number]; pad: Pad }
-
-const fixed: Case[] = [
-  { n: 1, h: 7, w: 7, cin: 3, cout: 4, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
-  { n: 2, h: 9, w: 6, cin: 2, cout: 5, kh: 3, kw: 2, s: [1, 1], pad: 'valid' },
-  { n: 1, h: 8, w: 11, cin: 3, cout: 2, kh: 2, kw: 3, s: [2, 2], pad: 'same' },
-  { n: 3, h: 10, w: 7, cin: 1, cout: 3, kh: 3, kw: 3, s: [2, 2], pad: 'valid' },
-  { n: 2, h: 9, w: 9, cin: 4, cout: 3, kh: 5, kw: 1, s: [2, 1], pad: 'same' },
-  { n: 1, h: 6, w: 6, cin: 2, cout: 2, kh: 1, kw: 1, s: [3, 3], pad: 'valid' },
+const fixed: ConvCase[] = [
+  ...FIXED_CONV_CASES,
   // explicit padding wider than the filter: served by the stock kernel, still exact
   { n: 1, h: 5, w: 5, cin: 2, cout: 3, kh: 2, kw: 2, s: [1, 1], pad: [[0, 0], [3, 1], [0, 2], [0, 0]] },
 ];
 
-function randomCase(rng: Random): Case {
-  const kh = 1 + rng.int(4), kw = 1 + rng.int(4);
-  return {
-    n: 1 + rng.int(3), h: kh + rng.int(8), w: kw + rng.int(8), cin: 1 + rng.int(5), cout: 1 + rng.int(6), kh, kw,
-    s: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) ? 'same' : 'valid',
-  };
-}
+const randomCase = (rng: Random): ConvCase => randomConvCase(rng, 5);
 
-function run(c: Case, seed: number) {
+function run(c: ConvCase, seed: number) {
   const rng = new Random(seed);
   const inputShape: [number, number, number, number] = [c.n, c.h, c.w, c.cin];
   const info = tf.backend_util.computeConv2DInfo(inputShape, [c.kh, c.kw, c.cin, c.cout], c.s, 1, c.pad);
