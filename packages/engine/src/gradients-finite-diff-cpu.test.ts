@@ -5,7 +5,7 @@ import { Replica } from './replica.js';
 import { initialWeights } from './init.js';
 import { dropoutMask } from './dropout.js';
 import { layerInfos, weightManifest } from './manifest.js';
-import { referenceLoss, testBatch, tinySeedSpec } from './reference-net.test-util.js';
+import { directionalChecks, referenceLoss, testBatch, tinySeedSpec } from './reference-net.test-util.js';
 
 /**
  * Replica.gradients on the cpu backend vs central finite differences of an
@@ -17,27 +17,8 @@ import { referenceLoss, testBatch, tinySeedSpec } from './reference-net.test-uti
 const spec = tinySeedSpec();
 const n = 3;
 
-function directionalChecks(g: Float32Array, w: Float32Array, x: Float32Array, labels: Int32Array, mask?: (li: number) => Float32Array | null) {
-  const replica = new Replica(spec);
-  const rows: { name: string; analytic: number; fd: number }[] = [];
-  const w64 = Float64Array.from(w);
-  replica.manifest.entries.forEach((e, k) => {
-    const r = new Random(99, k);
-    const d = Float64Array.from({ length: e.size }, () => r.uniform(-1, 1));
-    const h = 1e-7;
-    const wp = Float64Array.from(w64);
-    const wm = Float64Array.from(w64);
-    let analytic = 0;
-    for (let j = 0; j < e.size; j++) {
-      wp[e.offset + j] += h * d[j];
-      wm[e.offset + j] -= h * d[j];
-      analytic += g[e.offset + j] * d[j];
-    }
-    const fd = (referenceLoss(spec, wp, x, labels, n, mask) - referenceLoss(spec, wm, x, labels, n, mask)) / (2 * h);
-    rows.push({ name: e.name, analytic, fd });
-  });
-  replica.dispose();
-  return rows;
+function directionalChecksCpu(g: Float32Array, w: Float32Array, x: Float32Array, labels: Int32Array, mask?: (li: number) => Float32Array | null) {
+  return directionalChecks(spec, weightManifest(spec).entries, g, w, x, labels, n, 99, mask);
 }
 
 describe('Replica.gradients matches finite differences (cpu)', () => {
@@ -59,7 +40,7 @@ describe('Replica.gradients matches finite differences (cpu)', () => {
     replica.dispose();
     expect(stats.count).toBe(n);
     expect(stats.lossSum).toBeCloseTo(referenceLoss(spec, w, x, labels, n), 4);
-    const rows = directionalChecks(g, w, x, labels);
+    const rows = directionalChecksCpu(g, w, x, labels);
     expect(rows).toHaveLength(12);
     for (const r of rows) {
       expect(Math.abs(r.analytic - r.fd), `${r.name}: analytic ${r.analytic} fd ${r.fd}`).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(r.fd), 1e-2));
@@ -81,7 +62,7 @@ describe('Replica.gradients matches finite differences (cpu)', () => {
     };
     expect(stats.lossSum).toBeCloseTo(referenceLoss(spec, w, x, labels, n, mask), 4);
     expect(Math.abs(stats.lossSum - referenceLoss(spec, w, x, labels, n))).toBeGreaterThan(1e-4);
-    for (const r of directionalChecks(g, w, x, labels, mask)) {
+    for (const r of directionalChecksCpu(g, w, x, labels, mask)) {
       expect(Math.abs(r.analytic - r.fd), `${r.name}: analytic ${r.analytic} fd ${r.fd}`).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(r.fd), 1e-2));
     }
   });

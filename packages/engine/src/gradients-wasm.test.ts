@@ -7,7 +7,7 @@ import { dropoutMask } from './dropout.js';
 import { layerInfos, weightManifest } from './manifest.js';
 import { seedLayers } from './presets.js';
 import type { ModelSpec } from './spec.js';
-import { referenceLoss, testBatch } from './reference-net.test-util.js';
+import { directionalChecks, referenceLoss, testBatch } from './reference-net.test-util.js';
 
 /**
  * Acceptance: gradients of the whole seed network (full widths 32/64/512, 3
@@ -55,22 +55,9 @@ describe('wasm gradients of the seed network', () => {
     const { g, stats, entries } = await gradientsOn('wasm', opts);
     const mask = maskFor(opts);
     expect(stats.lossSum).toBeCloseTo(referenceLoss(spec, w, x, labels, n, mask), 4);
-    const w64 = Float64Array.from(w);
-    const h = 1e-7;
-    entries.forEach((e, k) => {
-      const r = new Random(77, k);
-      const d = Float64Array.from({ length: e.size }, () => r.uniform(-1, 1));
-      const wp = Float64Array.from(w64);
-      const wm = Float64Array.from(w64);
-      let analytic = 0;
-      for (let j = 0; j < e.size; j++) {
-        wp[e.offset + j] += h * d[j];
-        wm[e.offset + j] -= h * d[j];
-        analytic += g[e.offset + j] * d[j];
-      }
-      const fd = (referenceLoss(spec, wp, x, labels, n, mask) - referenceLoss(spec, wm, x, labels, n, mask)) / (2 * h);
-      expect(Math.abs(analytic - fd), `${e.name}: analytic ${analytic} fd ${fd}`).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(fd), 1e-2));
-    });
+    for (const r of directionalChecks(spec, entries, g, w, x, labels, n, 77, mask)) {
+      expect(Math.abs(r.analytic - r.fd), `${r.name}: analytic ${r.analytic} fd ${r.fd}`).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(r.fd), 1e-2));
+    }
   });
 
   it('match the cpu backend within 1e-4 relative', async () => {

@@ -1,3 +1,4 @@
+import { Random } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, pair } from './manifest.js';
 import { seedLayers } from './presets.js';
@@ -129,4 +130,32 @@ export function testBatch(spec: ModelSpec, n: number, seed: number): { x: Float3
   const x = Float32Array.from({ length: n * h * w * c }, next);
   const labels = Int32Array.from({ length: n }, () => Math.floor(next() * spec.labels.length));
   return { x, labels };
+}
+
+/**
+ * Directional derivatives, one random direction d per weight tensor: the
+ * analytic g.d against central finite differences of `referenceLoss` in
+ * float64 (h = 1e-7). Returns one row per manifest entry.
+ */
+export function directionalChecks(
+  spec: ModelSpec, entries: readonly { name: string; offset: number; size: number }[], g: Float32Array,
+  w: Float32Array, x: ArrayLike<number>, labels: ArrayLike<number>, n: number, directionSeed: number,
+  mask?: (layerIndex: number) => ArrayLike<number> | null,
+): { name: string; analytic: number; fd: number }[] {
+  const w64 = Float64Array.from(w);
+  const h = 1e-7;
+  return entries.map((e, k) => {
+    const r = new Random(directionSeed, k);
+    const d = Float64Array.from({ length: e.size }, () => r.uniform(-1, 1));
+    const wp = Float64Array.from(w64);
+    const wm = Float64Array.from(w64);
+    let analytic = 0;
+    for (let j = 0; j < e.size; j++) {
+      wp[e.offset + j] += h * d[j];
+      wm[e.offset + j] -= h * d[j];
+      analytic += g[e.offset + j] * d[j];
+    }
+    const fd = (referenceLoss(spec, wp, x, labels, n, mask) - referenceLoss(spec, wm, x, labels, n, mask)) / (2 * h);
+    return { name: e.name, analytic, fd };
+  });
 }
