@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { QueueClient } from '@tensorpool/queue';
+import { withQueueClient } from '../queue-client.js';
 
 /** `tensorpool cancel JOB`: stops a queued or running job (workers abort its shards). */
 export function register(program: Command): void {
@@ -9,13 +9,10 @@ export function register(program: Command): void {
     .argument('<job>', 'job id')
     .option('--json', 'print {"jobId","cancelled","state"}')
     .action(async (job: string, o: { json?: boolean }) => {
-      const client = new QueueClient();
-      try {
+      await withQueueClient(async (client) => {
         const r = await client.cancel(job);
         if (o.json) process.stdout.write(`${JSON.stringify({ jobId: job, ...r })}\n`);
         else process.stdout.write(r.cancelled ? `cancelled ${job}\n` : `job ${job} was already ${r.state}; nothing to cancel\n`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { withQueueClient } from '../queue-client.js';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { loadSpec, PRESET_NAMES } from '@tensorpool/engine';
-import { OPTIMIZER_POLICIES, QueueClient } from '@tensorpool/queue';
+import { OPTIMIZER_POLICIES } from '@tensorpool/queue';
 
 function num(flag: string, integer = true) {
   return (v: string) => {
@@ -52,12 +53,9 @@ export function register(program: Command): void {
         ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
         ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
       };
-      const client = new QueueClient();
-      try {
+      await withQueueClient(async (client) => {
         const { jobId } = await client.enqueue(payload);
         process.stdout.write(o.json ? `${JSON.stringify({ jobId })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards); follow it with: tensorpool status ${jobId}\n`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { QueueClient, type JobStatus } from '@tensorpool/queue';
+import { withQueueClient } from '../queue-client.js';
+import { type JobStatus } from '@tensorpool/queue';
 
 function pct(x: number | undefined): string {
   return x === undefined ? '-' : `${(100 * x).toFixed(2)}%`;
@@ -27,12 +28,9 @@ export function register(program: Command): void {
     .argument('<job>', 'job id printed by enqueue')
     .option('--json', 'print the status as JSON')
     .action(async (job: string, o: { json?: boolean }) => {
-      const client = new QueueClient();
-      try {
+      await withQueueClient(async (client) => {
         const s = await client.status(job);
         process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
-      } finally {
-        await client.close();
-      }
+      });
     });
 }
