@@ -6,6 +6,7 @@ import { ModelError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
 import { forwardLogits, type LayerParams, type MaskFn } from './forward.js';
+import { backward, forwardTrain } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
 import { markWrittenInPlace } from './kernels/in-place.js';
@@ -89,14 +90,17 @@ export class Replica {
             return tf.tensor(fillDropoutMask(new Float32Array(rows * per), rows, per, rate, layer, opts), [rows, ...shape]);
           }
         : null;
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = forwardLogits(this.spec, this.infos, this.params, xt, mask);
-        correct = countCorrect(logits, labels, n);
-        // Summed CE = -sum(onehot * log_softmax(logits)); log-softmax is stable for large logits.
-        return tf.neg(tf.sum(tf.mul(yt, tf.logSoftmax(logits)))) as tf.Scalar;
-      }, this.vars);
-      lossSum = value.dataSync()[0];
-      this.manifest.entries.forEach((e, i) => readInto(grads[this.vars[i].name], gradOut, e.offset));
+      const pass = forwardTrain(this.spec, this.infos, this.params, xt, mask ?? (() => null));
+      correct = countCorrect(pass.logits, labels, n);
+      // Summed CE = -sum(onehot * log_softmax(logits)); its gradient is softmax(logits) - onehot.
+      const logp = tf.logSoftmax(pass.logits);
+      lossSum = tf.neg(tf.sum(tf.mul(yt, logp))).dataSync()[0];
+      const dLogits = tf.sub(tf.exp(logp), yt);
+      backward(pass, this.spec, this.params, dLogits, (layer, dKernel, dBias) => {
+        const info = this.infos[layer];
+        readInto(dKernel, gradOut, info.kernel!.offset);
+        readInto(dBias, gradOut, info.bias!.offset);
+      });
     });
     return { lossSum, correct, count: n };
   }
