@@ -14,14 +14,19 @@ describe('coordinator restart', () => {
     c.worker('w1');
     c.worker('w2');
     await c.waitForWorkers('w1', 'w2');
-    const job = c.enqueue(['--epochs', '3', '--optimizer', 'average']);
-    await c.waitFor('epoch 1 to be averaged', async () => (await c.client.status(job)).epoch >= 1);
+    // 8,192 samples per shard: seconds per epoch, so the kill lands while epoch 2's shards run.
+    const job = c.enqueue(['--epochs', '3', '--optimizer', 'average', '--limit', '16384']);
+    // Kill once epoch 1 is averaged AND epoch 2's flow is queued (the two are
+    // separate Redis writes; a kill between them is covered by the restart's own
+    // re-queue, but then there are no shards to finish meanwhile).
+    await c.waitFor('epoch 2 to be queued', async () => Boolean(await c.client.queues.epochs.getJob(c.client.keys.epochJobId(job, 1))));
     first.child.kill('SIGKILL');
     await first.exited;
     const atKill = await c.client.status(job);
     expect(atKill.state).toBe('running');
     // Let the workers finish the current epoch's shards while no coordinator runs.
     const epoch = atKill.epoch;
+    expect(epoch).toBe(1);
     await c.waitFor('the running epoch\'s shards to finish without a coordinator', async () => {
       const parent = await c.client.queues.epochs.getJob(c.client.keys.epochJobId(job, epoch));
       return parent && (await parent.getState()) === 'waiting';
