@@ -14,8 +14,8 @@ describe('coordinator restart', () => {
     c.worker('w1');
     c.worker('w2');
     await c.waitForWorkers('w1', 'w2');
-    // 8,192 samples per shard: seconds per epoch, so the kill lands while epoch 2's shards run.
-    const job = c.enqueue(['--epochs', '3', '--optimizer', 'average', '--limit', '16384']);
+    // 15,000 samples per shard: seconds per epoch, so the kill lands while epoch 2's shards run.
+    const job = c.enqueue(['--epochs', '3', '--optimizer', 'average', '--limit', '30000']);
     // Kill once epoch 1 is averaged AND epoch 2's flow is queued (the two are
     // separate Redis writes; a kill between them is covered by the restart's own
     // re-queue, but then there are no shards to finish meanwhile).

@@ -10,7 +10,8 @@ describe('graceful worker stop', () => {
   it('finishes the current shard, then exits 0', { timeout: 300_000 }, async () => {
     c.coordinator();
     const w = c.worker('w1');
-    const job = c.enqueue(['--epochs', '2', '--limit', '2048']);
+    // 15,000 samples per shard: seconds of training, so the signal lands mid-shard.
+    const job = c.enqueue(['--epochs', '2', '--limit', '30000']);
     const shard = await c.waitFor('w1 to be mid-shard', async () => {
       const active = await c.client.queues.shards.getActive();
       return active.find((j) => j.data.jobId === job && Number(j.progress) > 0 && Number(j.progress) < 100);

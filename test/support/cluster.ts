@@ -101,7 +101,7 @@ export class Cluster {
       const v = await probe();
       if (v) return v;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${this.logs()}`);
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
