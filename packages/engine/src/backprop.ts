@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelSpec } from './spec.js';
-import { pair, type LayerInfo } from './manifest.js';
-import type { LayerParams, MaskFn } from './forward.js';
+import { pair } from './manifest.js';
+import type { ForwardPass, LayerParams } from './forward.js';
 
 /**
- * Training forward and reverse pass written out by hand over the spec's small
- * layer vocabulary, instead of tfjs's tape (tf.variableGrads). Why:
+ * The reverse pass written out by hand over the spec's small layer vocabulary,
+ * walking back the steps of forward() (forward.ts), instead of tfjs's tape
+ * (tf.variableGrads). Why:
  * - the tape unfuses conv/dense + bias + ReLU while recording (three kernels and
  *   three saved [n, h, w, c] tensors per layer); here the forward runs fused and
  *   keeps one output per layer;
@@ -17,88 +18,13 @@ import type { LayerParams, MaskFn } from './forward.js';
  * as the tape's (tested against it and against finite differences).
  */
 
-/** One forward step: a layer, or a conv/dense layer with the ReLU activation layer after it fused in. */
-interface Step {
-  layer: number;
-  type: 'conv2d' | 'dense' | 'maxPooling2d' | 'dropout' | 'flatten' | 'activation';
-  /** The step's output has had a ReLU applied (its gradient is masked by output > 0). */
-  relu: boolean;
-  /** Output [n, ...]; input is the previous step's output (or the network input). */
-  out: tf.Tensor;
-  mask?: tf.Tensor;
-}
-
-export interface TrainPass {
-  /** Pre-softmax logits [n, classes]. */
-  logits: tf.Tensor2D;
-  steps: Step[];
-  input: tf.Tensor4D;
-}
-
-/** Runs the forward pass for training, keeping what the reverse pass needs. Call inside tf.tidy. */
-export function forwardTrain(
-  spec: ModelSpec, infos: LayerInfo[], params: (LayerParams | undefined)[], x: tf.Tensor4D, mask: MaskFn,
-): TrainPass {
-  const layers = spec.layers;
-  const n = x.shape[0];
-  const steps: Step[] = [];
-  let y: tf.Tensor = x;
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i];
-    const next = layers[i + 1];
-    const fuse = (l.type === 'conv2d' || l.type === 'dense') && (l.activation ?? 'linear') === 'linear'
-      && next?.type === 'activation' && next.activation === 'relu';
-    const relu = fuse || ((l.type === 'conv2d' || l.type === 'dense' || l.type === 'activation') && l.activation === 'relu');
-    const step: Step = { layer: i, type: l.type, relu, out: y };
-    switch (l.type) {
-      case 'conv2d': {
-        const p = params[i]!;
-        step.out = tf.fused.conv2d({
-          x: y as tf.Tensor4D, filter: p.kernel as tf.Tensor4D, bias: p.bias,
-          strides: pair(l.strides, [1, 1]), pad: l.padding ?? 'valid', activation: relu ? 'relu' : 'linear',
-        });
-        break;
-      }
-      case 'dense': {
-        const p = params[i]!;
-        step.out = tf.fused.matMul({ a: y as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, activation: relu ? 'relu' : 'linear' });
-        break;
-      }
-      case 'maxPooling2d': {
-        const win = pair(l.poolSize, [2, 2]);
-        step.out = tf.maxPool(y as tf.Tensor4D, win, pair(l.strides, win), l.padding ?? 'valid');
-        break;
-      }
-      case 'dropout': {
-        const m = l.rate > 0 ? mask(i, l.rate, infos[i].outputShape, n) : null;
-        if (m) {
-          step.mask = m;
-          step.out = tf.mul(y, m);
-        }
-        break;
-      }
-      case 'flatten':
-        step.out = tf.reshape(y, [n, -1]);
-        break;
-      case 'activation':
-        // 'softmax' is only valid last (validate.ts) and belongs to the loss.
-        if (l.activation === 'relu') step.out = tf.relu(y);
-        break;
-    }
-    steps.push(step);
-    y = step.out;
-    if (fuse) i++;
-  }
-  return { logits: y as tf.Tensor2D, steps, input: x };
-}
-
 /**
  * The reverse pass from dLogits [n, classes]. Calls onGrad(layer, dKernel, dBias)
  * once per weighted layer, last layer first; the tensors are disposed after the
  * call. Disposes the pass's saved tensors as it goes. Call inside tf.tidy.
  */
 export function backward(
-  pass: TrainPass, spec: ModelSpec, params: (LayerParams | undefined)[], dLogits: tf.Tensor,
+  pass: ForwardPass, spec: ModelSpec, params: (LayerParams | undefined)[], dLogits: tf.Tensor,
   onGrad: (layer: number, dKernel: tf.Tensor, dBias: tf.Tensor) => void,
 ): void {
   const { steps } = pass;

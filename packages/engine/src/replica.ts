@@ -5,8 +5,8 @@ import '@tensorflow/tfjs';
 import { ModelError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
-import { forwardLogits, type LayerParams, type MaskFn } from './forward.js';
-import { backward, forwardTrain } from './backprop.js';
+import { forward, forwardLogits, type LayerParams, type MaskFn } from './forward.js';
+import { backward } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
 import { markWrittenInPlace } from './kernels/in-place.js';
@@ -90,7 +90,7 @@ export class Replica {
             return tf.tensor(fillDropoutMask(new Float32Array(rows * per), rows, per, rate, layer, opts), [rows, ...shape]);
           }
         : null;
-      const pass = forwardTrain(this.spec, this.infos, this.params, xt, mask ?? (() => null));
+      const pass = forward(this.spec, this.infos, this.params, xt, mask);
       correct = countCorrect(pass.logits, labels, n);
       // Summed CE = -sum(onehot * log_softmax(logits)); its gradient is softmax(logits) - onehot.
       const logp = tf.logSoftmax(pass.logits);
