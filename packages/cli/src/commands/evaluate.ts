@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .requiredOption('--model <dir>', 'model directory (model.json + weights)')
     .requiredOption('--data <ref>', "dataset: 'fashion-mnist', an image folder, or a .npz file")
     .option('--data-dir <dir>', 'where the Fashion-MNIST files are')
-    .option('--threads <n>', 'worker threads (default: cores)', parsePositiveInt('--threads'), defaultThreads())
+    .option('--threads <n>', 'worker threads, one per core by default', parsePositiveInt('--threads'), defaultThreads())
     .option('--seed <n>', 'seed of the train/test split of image folders', parsePositiveInt('--seed'))
     .option('--json', 'print one JSON object on stdout')
     .option('--backend <name>', BACKEND_HELP)
