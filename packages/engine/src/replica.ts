@@ -1,7 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core registers no gradient functions itself; the union package's node
-// bundle registers them all (its ESM deep import does not resolve under Node).
-import '@tensorflow/tfjs';
 import { ModelError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
