@@ -5,7 +5,7 @@
  * worker threads included.
  */
 import { Random } from '@tensorpool/core';
-import { initialWeights, type ModelSpec } from '@tensorpool/engine';
+import type { ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import { Trainer, checkPositiveInt } from './trainer.js';
 
@@ -47,7 +47,7 @@ export async function benchTraining(o: BenchOptions): Promise<BenchResult> {
   const trainer = await Trainer.create({ spec: o.spec, threads: o.threads, batchSize, backend: o.backend, microBatches: o.microBatches });
   try {
     const set = syntheticSet(o.spec, batchSize * (steps + 1), o.seed);
-    trainer.setWeights(initialWeights(o.spec, o.seed ?? 1));
+    trainer.initWeights(o.seed ?? 1);
     const common = { train: set, seed: o.seed ?? 1, batchSize, augment: 'none' as const, normalization: 'div256' as const };
     await trainer.runEpoch({ ...common, epoch: 0, indices: Int32Array.from({ length: batchSize }, (_, i) => i) });
     const timed = Int32Array.from({ length: batchSize * steps }, (_, i) => batchSize + i);

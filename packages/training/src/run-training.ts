@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { TrainingError, UsageError } from '@tensorpool/core';
-import { initialWeights, type ModelSpec } from '@tensorpool/engine';
+import type { ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
 import { Trainer, checkPositiveInt } from './trainer.js';
@@ -66,7 +66,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
   const checkpointDir = o.outDir ? join(o.outDir, CHECKPOINT_DIR) : null;
   const history = [...start.history];
   try {
-    trainer.setWeights(o.resume?.weights ?? initialWeights(o.spec, o.seed));
+    if (o.resume) trainer.setWeights(o.resume.weights);
+    else trainer.initWeights(o.seed);
     trainer.setAdam(o.resume?.adam);
     const save = async (epoch: number, step: number, partial: CheckpointState['partial']) => {
       if (!checkpointDir) return;

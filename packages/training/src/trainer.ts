@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { DEFAULTS, INPUT_BUFFERS, TrainingError, UsageError, type ReduceAdamTask, type SampleStats } from '@tensorpool/core';
-import { ADAM_DEFAULTS, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
+import { ADAM_DEFAULTS, initialWeights, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
 import { epochOrder, type ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
 import { allocateBuffers, paramSlices, viewsOf, type SharedViews } from './shared-state.js';
@@ -110,6 +110,12 @@ export class Trainer {
   setWeights(weights: Float32Array): void {
     if (weights.length !== this.total) throw new UsageError(`weights have ${weights.length} values but model '${this.spec.name}' needs ${this.total}`);
     this.views.weights.set(weights);
+    this.version++;
+  }
+
+  /** Initial weights of `seed` (engine initialWeights), drawn straight into shared memory. */
+  initWeights(seed: number): void {
+    initialWeights(this.spec, seed, this.views.weights);
     this.version++;
   }
 
