@@ -10,6 +10,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeAll, stock, type KernelArgs, type WasmKernel } from './wasm.js';
 
+/** Fused activations that are one stock kernel of x alone: activation name -> kernel name. */
+const UNARY_ACTIVATIONS: Record<string, string | undefined> = { relu: 'Relu', relu6: 'Relu6', elu: 'Elu', sigmoid: 'Sigmoid' };
+
 export function makeFusedMatMul(batchMatMul: WasmKernel, stockFused: WasmKernel): WasmKernel {
   return (args: KernelArgs) => {
     const { inputs, backend, attrs } = args;
@@ -22,31 +25,16 @@ export function makeFusedMatMul(batchMatMul: WasmKernel, stockFused: WasmKernel)
       y = next;
     };
     if (bias) step(stock('Add')({ inputs: { a: y, b: bias }, backend, attrs: {} }));
-    switch (activation) {
-      case 'linear':
-        break;
-      case 'relu':
-        step(stock('Relu')({ inputs: { x: y }, backend, attrs: {} }));
-        break;
-      case 'relu6':
-        step(stock('Relu6')({ inputs: { x: y }, backend, attrs: {} }));
-        break;
-      case 'elu':
-        step(stock('Elu')({ inputs: { x: y }, backend, attrs: {} }));
-        break;
-      case 'sigmoid':
-        step(stock('Sigmoid')({ inputs: { x: y }, backend, attrs: {} }));
-        break;
-      case 'leakyrelu':
-        step(stock('LeakyRelu')({ inputs: { x: y }, backend, attrs: { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 } }));
-        break;
-      case 'prelu':
-        if (!preluActivationWeights) break;
-        step(stock('Prelu')({ inputs: { x: y, alpha: preluActivationWeights }, backend, attrs: {} }));
-        break;
-      default:
-        disposeAll(backend, [y]);
-        return stockFused(args);
+    const unary = UNARY_ACTIVATIONS[activation];
+    if (unary) {
+      step(stock(unary)({ inputs: { x: y }, backend, attrs: {} }));
+    } else if (activation === 'leakyrelu') {
+      step(stock('LeakyRelu')({ inputs: { x: y }, backend, attrs: { alpha: (attrs.leakyreluAlpha as number | undefined) ?? 0.2 } }));
+    } else if (activation === 'prelu') {
+      if (preluActivationWeights) step(stock('Prelu')({ inputs: { x: y, alpha: preluActivationWeights }, backend, attrs: {} }));
+    } else if (activation !== 'linear') {
+      disposeAll(backend, [y]);
+      return stockFused(args);
     }
     return y;
   };
