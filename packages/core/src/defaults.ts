@@ -24,7 +24,43 @@ export const DEFAULTS = {
   optimizerPolicy: 'per-shard' as const, // distributed: each shard keeps its Adam m/v across epochs (measured best; packages/queue/README.md)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
-  modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> unless the job sets out
+  modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> (a local CLI job may name a directory inside it)
+  /**
+   * What the job service accepts and holds, checked at the boundary (job
+   * payloads, caches). The operator overrides each with the environment
+   * variable in LIMIT_ENV (packages/core/src/limits.ts), read in one place:
+   * `limits()`. packages/queue/README.md lists them.
+   */
+  limits: {
+    epochs: 1000,
+    shards: 64,
+    batchSize: 1024,
+    /** Largest learning rate; the smallest is anything > 0. */
+    learningRate: 1,
+    /** `limit` and `testLimit`: samples kept of the training / test split. */
+    samples: 10_000_000,
+    /** Total parameters of a job's model (the seed preset has 17.4 M). */
+    params: 50_000_000,
+    /** Estimated activation memory of one batch (forward outputs, float32), see engine estimateActivationBytes. */
+    activationBytes: 4 * 1024 ** 3,
+    /** Job name, spec name and each label; also the length of a `data` / `out` reference. */
+    nameLength: 200,
+    pathLength: 1024,
+    /** Layers of a spec, labels (classes) of a spec: labels are stored as uint8. */
+    layers: 256,
+    labels: 256,
+    /** Nesting depth and number of values of a job payload (the largest valid one is depth 5). */
+    payloadDepth: 8,
+    payloadNodes: 20_000,
+    /** Jobs queued or running per service (Redis `active` set); more are refused (HTTP 429). */
+    activeJobs: 64,
+    /** Decoded datasets kept by one process (LRU). */
+    datasetCacheBytes: 2 * 1024 ** 3,
+    /** Idle warm trainers (thread pools) kept by one process. */
+    trainers: 2,
+    /** Jobs whose last evaluation the coordinator keeps (released when a job ends). */
+    evaluations: 4,
+  },
 } as const;
 
 export type Defaults = typeof DEFAULTS;

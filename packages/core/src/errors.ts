@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_MODEL' // bad model spec, unknown preset, weights that do not fit
   | 'E_TRAINING' // training diverged (NaN/Inf) or was interrupted
   | 'E_JOB' // bad job payload, unknown job, rejected shard result
+  | 'E_BUSY' // the service is at a configured capacity (e.g. active jobs): retry later (HTTP 429)
   | 'E_INTERNAL';
 
 export class TensorpoolError extends Error {
@@ -54,6 +55,13 @@ export class TrainingError extends TensorpoolError {
 export class JobError extends TensorpoolError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_JOB', message, options);
+  }
+}
+
+/** The service is at a configured capacity limit (DEFAULTS.limits.activeJobs); nothing was changed. */
+export class BusyError extends TensorpoolError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_BUSY', message, options);
   }
 }
 

@@ -48,7 +48,7 @@ async function listDir(dir: string): Promise<import('node:fs').Dirent[]> {
 }
 
 /** Lists the class folders and their image files; anything else is reported in `skipped`. */
-async function scan(root: string, classesOpt: string[] | undefined, skipped: Skipped[]): Promise<{ classes: string[]; files: string[]; labels: number[] }> {
+async function scan(root: string, classesOpt: string[] | undefined, skipped: Skipped[], noSymlinks = false): Promise<{ classes: string[]; files: string[]; labels: number[] }> {
   const st = await stat(root).catch(() => null);
   if (!st?.isDirectory()) throw new DataError(`image folder ${root} does not exist or is not a directory`);
   const entries = (await listDir(root)).filter((e) => !e.name.startsWith('.'));
@@ -64,7 +64,10 @@ async function scan(root: string, classesOpt: string[] | undefined, skipped: Ski
   for (const [label, name] of classes.entries()) {
     const dir = join(root, name);
     if (!folders.includes(name)) throw new DataError(`class '${name}' has no folder ${dir}`);
-    const names = (await listDir(dir)).filter((e) => !e.name.startsWith('.')).map((e) => e.name).sort(byCodePoint);
+    const listed = (await listDir(dir)).filter((e) => !e.name.startsWith('.'));
+    // Confined loads (the job service) do not follow links: a link could point outside the data root.
+    for (const e of listed) if (noSymlinks && e.isSymbolicLink()) skipped.push({ file: join(dir, e.name), reason: 'symbolic link (not followed)' });
+    const names = listed.filter((e) => !(noSymlinks && e.isSymbolicLink())).map((e) => e.name).sort(byCodePoint);
     let count = 0;
     for (const f of names) {
       if (IMAGE_EXTENSIONS.includes(extname(f).toLowerCase())) {
@@ -128,7 +131,7 @@ async function prepare(root: string, opts: ImageFolderOptions): Promise<Decoding
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`concurrency must be a positive integer, got ${opts.concurrency}`);
   if (opts.classes && new Set(opts.classes).size !== opts.classes.length) throw new UsageError(`class names must be distinct, got ${opts.classes.join(', ')}`);
   const skipped: Skipped[] = [];
-  const { classes, files, labels } = await scan(root, opts.classes, skipped);
+  const { classes, files, labels } = await scan(root, opts.classes, skipped, opts.noSymlinks);
   if (opts.strict && skipped.length) throw new DataError(`${skipped[0].file}: ${skipped[0].reason} (strict mode)`);
   return { shape, concurrency, strict: !!opts.strict, classes, skipped, files, labels };
 }

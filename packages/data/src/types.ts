@@ -37,6 +37,8 @@ export interface ImageFolderOptions {
   classes?: string[];
   /** Fail on the first undecodable or unsupported file instead of reporting it in `skipped`. */
   strict?: boolean;
+  /** Skip (report) symbolic links inside class folders instead of following them (the job service's confined loads). */
+  noSymlinks?: boolean;
   /** Images decoded at once (default 2 x available cores). */
   concurrency?: number;
   /** Fraction held out for testing (default DEFAULTS.testFraction); stratified per class. */

@@ -8,6 +8,7 @@ export * from './forward.js';
 export * from './replica.js';
 export * from './adam.js';
 export * from './summary.js';
+export * from './memory.js';
 export * from './keras-io.js';
 export * from './keras.js';
 export * from './backend.js';

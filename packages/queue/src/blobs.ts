@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { decodeWeights, encodeWeights, JobError } from '@tensorpool/core';
 import type { Keys } from './keys.js';
+import { parseAdamStep } from './stored.js';
 
 export interface AdamState {
   m: Float32Array;
@@ -32,10 +33,11 @@ export async function putAdam(redis: Redis, key: string, s: AdamState): Promise<
 /** Adam state stored under `key`, or undefined when there is none. */
 export async function getAdam(redis: Redis, key: string, expected: number): Promise<AdamState | undefined> {
   const [m, v, step] = await redis.hmgetBuffer(key, 'm', 'v', 'step');
-  if (!m || !v || !step) return undefined;
+  if (!m && !v && !step) return undefined;
+  if (!m || !v || !step) throw new JobError(`${key}: Adam state is incomplete (needs m, v and step): rejected`);
   return {
     m: decodeWeights(m, { expected, what: 'Adam m' }),
     v: decodeWeights(v, { expected, what: 'Adam v' }),
-    step: Number(step.toString()),
+    step: parseAdamStep(key, step.toString('latin1')),
   };
 }

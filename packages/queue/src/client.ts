@@ -3,20 +3,39 @@
  * metrics, cancel, and the numbers behind GET /metrics.
  */
 import type { Redis } from 'ioredis';
-import { JobError } from '@tensorpool/core';
-import { createKeys, scratchKeys, type Keys } from './keys.js';
+import { JobError, limits } from '@tensorpool/core';
+import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, type Queues } from './queues.js';
-import { parseJobPayload } from './schema.js';
+import { parseJobPayload, type JobOptions } from './schema.js';
 import { createJobRecord, getFinalMetrics, jobStatus, listJobIds, requireJobRecord, transition, TERMINAL_STATES, type JobStatus } from './state.js';
 import { activeWorkers, type WorkerBeat } from './heartbeat.js';
+import { cleanupJob } from './cleanup.js';
+import { checkDataRef, dataRoot } from './data-ref.js';
+import { modelsDir, normalizeOut } from './out-dir.js';
+import { assertJobId, isJobId } from './stored.js';
+import { printable } from './payload-shape.js';
 
 export interface ClientOptions {
   redisUrl?: string;
   prefix?: string;
   /** Use this connection instead of opening one (not closed by close()). */
   redis?: Redis;
+  /** Root that `data` paths must lie in (default TENSORPOOL_DATA_ROOT; none: only named datasets and ids). */
+  dataRoot?: string;
+  /** Models dir a local caller's `out` must lie in (default TENSORPOOL_MODELS_DIR, else DEFAULTS.modelsDir). */
+  modelsDir?: string;
 }
+
+/**
+ * Who is enqueueing: 'remote' (HTTP callers: untrusted, may not choose
+ * where the model is written) or 'local' (the CLI on a host of the service:
+ * may pass `out`, confined to the models dir).
+ */
+export type EnqueueOrigin = 'remote' | 'local';
+
+/** One row of list(): a job's status, or, when its record is corrupt, its id and why. */
+export type JobListEntry = JobStatus | { id: string; state: 'corrupt'; error: string };
 
 export interface QueueStats {
   /** Shard jobs waiting or running. */
@@ -36,34 +55,53 @@ export class QueueClient {
   readonly redis: Redis;
   readonly queues: Queues;
   private readonly ownsRedis: boolean;
+  private readonly dataRoot?: string;
+  private readonly modelsDir: string;
 
   constructor(opts: ClientOptions = {}) {
     this.keys = createKeys(opts.prefix);
+    this.dataRoot = dataRoot(opts.dataRoot);
+    this.modelsDir = modelsDir(opts.modelsDir);
     this.ownsRedis = !opts.redis;
     this.redis = opts.redis ?? connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
   }
 
-  /** Validates the payload (JobError naming the bad field) and queues the job. */
-  async enqueue(payload: unknown): Promise<{ jobId: string }> {
-    const options = parseJobPayload(payload);
-    const rec = await createJobRecord(this.redis, this.keys, options);
+  /**
+   * Validates the payload (JobError naming the bad field), checks its data
+   * reference against this process's data root, and queues the job; BusyError
+   * when the service is at its active-job limit. `origin` defaults to
+   * 'remote' (the stricter one).
+   */
+  async enqueue(payload: unknown, opts: { origin?: EnqueueOrigin } = {}): Promise<{ jobId: string }> {
+    const origin = opts.origin ?? 'remote';
+    if (origin === 'remote' && payload !== null && typeof payload === 'object' && Object.hasOwn(payload, 'out')) {
+      throw new JobError('invalid job: out: not accepted from remote callers (the model goes to <models dir>/<jobId>)');
+    }
+    const options: JobOptions = parseJobPayload(payload);
+    if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
+    await checkDataRef(options.data, this.dataRoot);
+    const rec = await createJobRecord(this.redis, this.keys, options, undefined, limits().activeJobs);
     await this.queues.train.add('train', { jobId: rec.id }, { jobId: rec.id, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     return { jobId: rec.id };
   }
 
   status(jobId: string): Promise<JobStatus> {
+    assertJobId(jobId);
     return jobStatus(this.redis, this.keys, jobId);
   }
 
-  async list(limit = 100): Promise<JobStatus[]> {
+  /** Newest first; a job whose record is corrupt is listed as state 'corrupt' with the reason, not dropped. */
+  async list(limit = 100): Promise<JobListEntry[]> {
     const ids = await listJobIds(this.redis, this.keys, limit);
-    const out: JobStatus[] = [];
+    const out: JobListEntry[] = [];
     for (const id of ids) {
       try {
         out.push(await this.status(id));
-      } catch {
-        // record expired or deleted between the two calls
+      } catch (e) {
+        // Gone between the two calls: skip. Corrupt or foreign: shown, so an operator sees it.
+        if (isJobId(id) && (await this.redis.exists(this.keys.job(id))) === 0) continue;
+        out.push({ id: printable(id, 40), state: 'corrupt', error: (e as Error).message });
       }
     }
     return out;
@@ -71,6 +109,7 @@ export class QueueClient {
 
   /** Final test metrics; JobError when the job has not completed. */
   async metrics(jobId: string): Promise<Record<string, unknown>> {
+    assertJobId(jobId);
     const rec = await requireJobRecord(this.redis, this.keys, jobId);
     const m = await getFinalMetrics(this.redis, this.keys, jobId);
     if (!m) throw new JobError(`job ${jobId} is ${rec.state}${rec.state === 'running' ? ` (epoch ${rec.epoch} of ${rec.options.epochs} done)` : ''}: test metrics exist once it has completed`);
@@ -83,10 +122,11 @@ export class QueueClient {
    * and its weight blobs. Returns false when it had already finished.
    */
   async cancel(jobId: string): Promise<{ cancelled: boolean; state: string }> {
+    assertJobId(jobId);
     const rec = await requireJobRecord(this.redis, this.keys, jobId);
     if (TERMINAL_STATES.includes(rec.state)) return { cancelled: false, state: rec.state };
     const ok = await transition(this.redis, this.keys, jobId, 'cancelled', { finishedAt: Date.now(), error: 'cancelled by request' });
-    await cleanupJob(this.redis, this.keys, this.queues, jobId, rec.options.epochs, rec.options.shards);
+    await cleanupJob(this.redis, this.keys, this.queues, jobId);
     const after = await requireJobRecord(this.redis, this.keys, jobId);
     return { cancelled: ok, state: after.state };
   }
@@ -114,21 +154,4 @@ export class QueueClient {
     await this.queues.close();
     if (this.ownsRedis) await this.redis.quit();
   }
-}
-
-/** Removes a finished job's pending BullMQ entries and every weight blob (best effort). */
-export async function cleanupJob(redis: Redis, keys: Keys, queues: Queues, jobId: string, epochs: number, shards: number): Promise<void> {
-  const tryRemove = async (q: Queues['train'], id: string) => {
-    try {
-      await q.remove(id, { removeChildren: true });
-    } catch {
-      // locked by a worker right now: it sees the terminal state and stops.
-    }
-  };
-  for (let e = 0; e < epochs; e++) {
-    for (let s = 0; s < shards; s++) await tryRemove(queues.shards, keys.shardJobId(jobId, e, s));
-    await tryRemove(queues.epochs, keys.epochJobId(jobId, e));
-  }
-  await tryRemove(queues.train, jobId);
-  await redis.del(...scratchKeys(keys, jobId, epochs, shards));
 }

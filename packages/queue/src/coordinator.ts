@@ -14,7 +14,7 @@
  */
 import { QueueEvents, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DEFAULTS, JobError, type EpochJobData } from '@tensorpool/core';
+import { JobError, type EpochJobData } from '@tensorpool/core';
 import { initialWeights, weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
@@ -22,8 +22,11 @@ import { openQueues, queueOpts, type Queues } from './queues.js';
 import { getGlobalWeights, hasGlobalWeights, putAdam, putGlobalWeights } from './blobs.js';
 import { describeShard, loadShardResult, type ShardResult } from './results.js';
 import { weightedAverage } from './average.js';
+import { isJobId } from './stored.js';
 import { getJobRecord, recordEpochMetrics, setCompletedEpochs, transition, TERMINAL_STATES, type EpochMetrics, type JobRecord } from './state.js';
-import { cleanupJob } from './client.js';
+import { cleanupJob } from './cleanup.js';
+import { parseEpochJobData, parseTrainJobData } from './job-data.js';
+import { modelsDir } from './out-dir.js';
 import { leaseTimings, shardAttempts, type LeaseTimings } from './timing.js';
 import { Evaluator } from './evaluate.js';
 import { silentLogger, type Logger } from './log.js';
@@ -31,8 +34,10 @@ import { silentLogger, type Logger } from './log.js';
 export interface CoordinatorOptions {
   redisUrl?: string;
   prefix?: string;
-  /** Where final models go when a job has no `out` (default ./models). */
+  /** Where final models go: <modelsDir>/<jobId>, or a job's `out` inside it (default TENSORPOOL_MODELS_DIR, else ./models). */
   modelsDir?: string;
+  /** Root that `data` paths must lie in (default TENSORPOOL_DATA_ROOT). */
+  dataRoot?: string;
   /** Threads for validation/test evaluation (default: available cores). */
   threads?: number;
   /** Jobs started / epochs averaged at once (default 4). */
@@ -63,7 +68,7 @@ export class Coordinator {
     this.redis = connectRedis(opts.redisUrl);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
-    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: opts.modelsDir ?? DEFAULTS.modelsDir });
+    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: opts.dataRoot });
     const t = leaseTimings(opts.timings);
     const wopts = {
       ...queueOpts(this.keys, this.bullRedis),
@@ -73,8 +78,14 @@ export class Coordinator {
       maxStalledCount: t.maxStalledCount,
       autorun: false,
     };
-    this.trainWorker = new Worker<TrainJobData>(this.keys.trainQueue, (job) => this.guard(job.data.jobId, () => this.startJob(job.data.jobId)), wopts);
-    this.epochWorker = new Worker<EpochJobData>(this.keys.epochQueue, (job) => this.guard(job.data.jobId, () => this.finishEpoch(job)), wopts);
+    this.trainWorker = new Worker<TrainJobData>(this.keys.trainQueue, (job) => {
+      const { jobId } = parseTrainJobData(job.data);
+      return this.guard(jobId, () => this.startJob(jobId));
+    }, wopts);
+    this.epochWorker = new Worker<EpochJobData>(this.keys.epochQueue, (job) => {
+      const { jobId } = parseEpochJobData(job.data);
+      return this.guard(jobId, () => this.finishEpoch(job));
+    }, wopts);
     for (const w of [this.trainWorker, this.epochWorker]) w.on('error', (e) => this.log.error(`coordinator: ${e.message}`));
     // An epoch job fails when one of its shards failed its last attempt
     // (failParentOnFailure); the training job then fails naming the shard.
@@ -105,7 +116,7 @@ export class Coordinator {
   private async onEpochFailed(epochJobId: string): Promise<void> {
     const job = await this.queues.epochs.getJob(epochJobId);
     if (!job) return;
-    const { jobId, epoch } = job.data as EpochJobData;
+    const { jobId, epoch } = parseEpochJobData(job.data);
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec || TERMINAL_STATES.includes(rec.state)) return;
     let reason = job.failedReason || 'a shard failed';
@@ -126,9 +137,15 @@ export class Coordinator {
    */
   async resume(): Promise<void> {
     for (const id of await this.redis.smembers(this.keys.active)) {
-      const rec = await getJobRecord(this.redis, this.keys, id);
-      if (!rec || rec.state !== 'running') continue;
+      if (!isJobId(id)) {
+        // A foreign member: nothing to resume; drop it so it does not count against the active-job limit.
+        await this.redis.srem(this.keys.active, id);
+        continue;
+      }
       try {
+        // A corrupt record fails its job (below) instead of stopping the coordinator.
+        const rec = await getJobRecord(this.redis, this.keys, id);
+        if (!rec || rec.state !== 'running') continue;
         if (rec.epoch >= rec.options.epochs) await this.finishJob(rec);
         else {
           const epochJob = await this.queues.epochs.getJob(this.keys.epochJobId(id, rec.epoch));
@@ -158,8 +175,10 @@ export class Coordinator {
   private async fail(jobId: string, e: Error): Promise<void> {
     this.log.error(`job ${jobId} failed: ${e.message}`);
     await transition(this.redis, this.keys, jobId, 'failed', { finishedAt: Date.now(), error: e.message });
-    const rec = await getJobRecord(this.redis, this.keys, jobId);
-    if (rec) await cleanupJob(this.redis, this.keys, this.queues, jobId, rec.options.epochs, rec.options.shards);
+    // Also when the record's own id field is what is corrupt (the transition script removes by that field).
+    await this.redis.srem(this.keys.active, jobId);
+    this.evaluator.forget(jobId);
+    await cleanupJob(this.redis, this.keys, this.queues, jobId);
   }
 
   private async startJob(jobId: string): Promise<void> {
@@ -249,7 +268,8 @@ export class Coordinator {
     if (!after) return;
     if (after.state !== 'running') {
       // Cancelled or failed while this epoch was being averaged: drop what it just wrote.
-      await cleanupJob(this.redis, this.keys, this.queues, jobId, o.epochs, o.shards);
+      this.evaluator.forget(jobId);
+      await cleanupJob(this.redis, this.keys, this.queues, jobId);
       return;
     }
     if (epoch + 1 < o.epochs) await this.queueEpoch(after, epoch + 1);
@@ -285,6 +305,7 @@ export class Coordinator {
     if (await transition(this.redis, this.keys, id, 'completed', { finishedAt: Date.now(), out })) {
       this.log.info(`job ${id}: completed, test accuracy ${(metrics.testAccuracy as number).toFixed(4)}, model in ${out}`);
     }
-    await cleanupJob(this.redis, this.keys, this.queues, id, o.epochs, o.shards);
+    this.evaluator.forget(id);
+    await cleanupJob(this.redis, this.keys, this.queues, id);
   }
 }

@@ -7,32 +7,50 @@
  * seed script's validation_data; the final evaluation of the last epoch is
  * reused for the test metrics instead of running twice.
  */
-import { resolve, join } from 'node:path';
+import { limits } from '@tensorpool/core';
 import { initBackend } from '@tensorpool/engine';
 import type { EvalResult } from '@tensorpool/training';
 import { classMetrics, saveModelDir } from '@tensorpool/training';
 import { datasetFor } from './datasets.js';
 import { TrainerCache } from './trainers.js';
+import { LruCache } from './lru.js';
+import { confinedModelDir } from './out-dir.js';
 import type { JobRecord } from './state.js';
 
 export class Evaluator {
   private readonly trainers = new TrainerCache();
   private readonly threads?: number;
   private readonly modelsDir: string;
-  /** Last evaluation per job: reused when the same weights are evaluated again. */
+  private readonly dataRoot?: string;
   private backend?: Promise<unknown>;
-  private readonly last = new Map<string, { weights: Float32Array; result: EvalResult }>();
+  /**
+   * Last evaluation per job, reused when the same weights are evaluated
+   * again (the last epoch's validation is the test evaluation). Released by
+   * forget() when a job ends in any state, and capped (LRU) anyway.
+   */
+  private readonly last = new LruCache<string, { weights: Float32Array; result: EvalResult }>(limits().evaluations);
 
-  constructor(opts: { threads?: number; modelsDir: string }) {
+  constructor(opts: { threads?: number; modelsDir: string; dataRoot?: string }) {
     this.threads = opts.threads;
     this.modelsDir = opts.modelsDir;
+    this.dataRoot = opts.dataRoot;
+  }
+
+  /** Drops what is kept for a job (its last evaluation); called when it completes, fails or is cancelled. */
+  forget(jobId: string): void {
+    this.last.delete(jobId);
+  }
+
+  /** Jobs whose last evaluation is held (tests, diagnostics). */
+  heldJobs(): string[] {
+    return this.last.keys();
   }
 
   async validate(rec: JobRecord, weights: Float32Array): Promise<EvalResult> {
     const cached = this.last.get(rec.id);
     if (cached && cached.weights.length === weights.length && cached.weights.every((x, i) => x === weights[i])) return cached.result;
     const o = rec.options;
-    const data = await datasetFor(o);
+    const data = await datasetFor(o, this.dataRoot);
     const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
     try {
       trainer.setWeights(weights);
@@ -48,8 +66,9 @@ export class Evaluator {
   async finish(rec: JobRecord, weights: Float32Array): Promise<{ metrics: Record<string, unknown>; out: string }> {
     const o = rec.options;
     const test = await this.validate(rec, weights);
-    this.last.delete(rec.id);
-    const out = resolve(o.out ?? join(this.modelsDir, rec.id));
+    this.forget(rec.id);
+    // Checked again here, right before writing: inside the models dir, symlinks resolved.
+    const out = await confinedModelDir(rec.id, o.out, this.modelsDir);
     const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
     const metrics = {
       jobId: rec.id,

@@ -5,20 +5,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
+import { parseHeartbeat, type WorkerBeat } from './stored.js';
 
-export interface WorkerBeat {
-  id: string;
-  host: string;
-  pid: number;
-  threads: number;
-  concurrency: number;
-  /** Shard jobs being trained right now. */
-  busy: number;
-  /** Training throughput of the last finished shard. */
-  imagesPerSecond: number;
-  shardsDone: number;
-  at: number;
-}
+/**
+ * WorkerBeat: { id, host, pid, threads, concurrency, busy (shards training now),
+ * imagesPerSecond (last finished shard), shardsDone, at }; validated when read.
+ */
+export type { WorkerBeat };
 
 export const HEARTBEAT_MS = 5_000;
 export const HEARTBEAT_TTL_S = 15;
@@ -38,7 +31,12 @@ export async function activeWorkers(redis: Redis, keys: Keys): Promise<WorkerBea
   const vals = await redis.mget(ids.map((id) => keys.worker(id)));
   const live: WorkerBeat[] = [];
   const dead: string[] = [];
-  vals.forEach((v, i) => (v ? live.push(JSON.parse(v) as WorkerBeat) : dead.push(ids[i])));
+  // A beat that does not parse is treated like an expired one (pruned from the index).
+  vals.forEach((v, i) => {
+    const b = v ? parseHeartbeat(v) : undefined;
+    if (b) live.push(b);
+    else dead.push(ids[i]);
+  });
   if (dead.length) await redis.srem(keys.workers, ...dead);
   return live;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeys, scratchKeys } from './keys.js';
+import { createKeys } from './keys.js';
 
 describe('keys', () => {
   it('builds every key under the prefix and job ids BullMQ accepts', () => {
@@ -22,15 +22,5 @@ describe('keys', () => {
     }
     expect(createKeys().prefix).toBe('tensorpool');
     expect(() => createKeys('has space')).toThrow(/prefix/);
-  });
-
-  it('lists every scratch blob of a job for cleanup', () => {
-    const k = createKeys('p');
-    const s = scratchKeys(k, 'j', 2, 3);
-    expect(s).toContain(k.weights('j', 2));
-    expect(s).toContain(k.result('j', 1, 2));
-    expect(s).toContain(k.shardAdam('j', 2));
-    expect(s).not.toContain(k.metrics('j'));
-    expect(s).not.toContain(k.job('j'));
   });
 });

@@ -87,14 +87,3 @@ export function createKeys(prefix?: string): Keys {
     shardJobId: (id, e, s) => `${id}-e${e}-s${s}`,
   };
 }
-
-/** Keys of one job that are deleted once it finishes, except the record and metrics. */
-export function scratchKeys(keys: Keys, jobId: string, epochs: number, shards: number): string[] {
-  const out: string[] = [keys.progress(jobId)];
-  for (let e = 0; e <= epochs; e++) {
-    out.push(keys.weights(jobId, e), keys.adam(jobId, e));
-    for (let s = 0; s < shards; s++) out.push(keys.result(jobId, e, s));
-  }
-  for (let s = 0; s < shards; s++) out.push(keys.shardAdam(jobId, s));
-  return out;
-}

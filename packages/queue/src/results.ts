@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis';
 import { decodeWeights, encodeWeights, JobError, type ShardResultMeta } from '@tensorpool/core';
 import type { Keys } from './keys.js';
+import { parseShardMeta } from './stored.js';
 
 export interface ShardResult {
   weights: Float32Array;
@@ -81,12 +82,7 @@ export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): 
   const [weights, m, v, meta] = await redis.hmgetBuffer(key, 'weights', 'm', 'v', 'meta');
   const what = describeShard(ref);
   if (!weights || !meta) throw new JobError(`${what}: no result stored`);
-  let parsed: ShardResultMeta;
-  try {
-    parsed = JSON.parse(meta.toString('utf8')) as ShardResultMeta;
-  } catch {
-    throw new JobError(`${what}: result metadata is not JSON: rejected`);
-  }
+  const parsed = parseShardMeta(what, meta.toString('utf8'));
   checkMeta(parsed, ref);
   return {
     weights: decodeWeights(weights, { expected: ref.expected, what: `${what} weights` }),

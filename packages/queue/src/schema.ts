@@ -1,12 +1,16 @@
 /**
  * The training-job payload, validated at the boundary (CLI enqueue, HTTP
- * POST /jobs). Errors name the bad field: "epochs: must be >= 1, got -2".
+ * POST /jobs) and again when read back from Redis. Errors name the bad
+ * field: "epochs: must be <= 1000, got 9007199254740991". Every number is
+ * bounded by the service's limits (DEFAULTS.limits, env overrides: limits()).
  * The payload carries references only (preset or spec, dataset ref), never
  * the dataset or weights.
  */
 import { z } from 'zod';
-import { DEFAULTS, JobError } from '@tensorpool/core';
-import { getPreset, validateSpec, type ModelSpec } from '@tensorpool/engine';
+import { DEFAULTS, JobError, limits as currentLimits, type Limits } from '@tensorpool/core';
+import { estimateActivationBytes, getPreset, paramCount, validateSpec, type ModelSpec } from '@tensorpool/engine';
+import { classifyDataRef } from './data-ref.js';
+import { checkPayloadShape, checkSpecSize, printable } from './payload-shape.js';
 
 /**
  * What happens to Adam's moments (m, v) between epochs, when each shard
@@ -21,62 +25,129 @@ import { getPreset, validateSpec, type ModelSpec } from '@tensorpool/engine';
 export const OPTIMIZER_POLICIES = ['average', 'per-shard', 'reset'] as const;
 export type OptimizerPolicy = (typeof OPTIMIZER_POLICIES)[number];
 
-const int = (min: number) => z.number({ error: (i) => (i.input === undefined ? 'is required' : `must be a number, got ${typeName(i.input)}`) }).int({ error: (i) => `must be an integer, got ${String(i.input)}` }).min(min, { error: (i) => `must be >= ${min}, got ${String(i.input)}` });
-
 function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
-export const jobPayloadSchema = z
-  .object({
-    preset: z.string().min(1).optional(),
-    spec: z.unknown().optional(),
-    data: z.string({ error: (i) => (i.input === undefined ? 'is required (a dataset name such as fashion-mnist, or a path on the shared volume)' : `must be a string, got ${typeName(i.input)}`) }).min(1, 'must not be empty'),
-    epochs: int(1),
-    shards: int(1).max(1024, 'must be <= 1024').default(DEFAULTS.shards),
-    batchSize: int(1).default(DEFAULTS.batchSize),
-    seed: int(0).default(DEFAULTS.seed),
-    learningRate: z.number().positive('must be > 0').finite().default(DEFAULTS.learningRate),
-    augment: z.enum(['none', 'online']).default(DEFAULTS.augment),
-    normalization: z.union([z.enum(['div256', 'div255']), z.object({ mean: z.array(z.number()), std: z.array(z.number()) })]).default(DEFAULTS.normalization),
-    optimizer: z.enum(OPTIMIZER_POLICIES).default(DEFAULTS.optimizerPolicy),
-    /** Keep only the first N training / test samples (small runs and tests). */
-    limit: int(1).optional(),
-    testLimit: int(1).optional(),
-    /** Directory the final model is saved to (default <coordinator models dir>/<jobId>). */
-    out: z.string().min(1).optional(),
-    name: z.string().max(200).optional(),
-  }, { error: (i) => (i.input === undefined ? 'a job payload is required' : `job payload must be a JSON object, got ${typeName(i.input)}`) })
-  .strict();
+const need = (what: string) => (i: { input: unknown }) => (i.input === undefined ? 'is required' : `must be ${what}, got ${typeName(i.input)}`);
 
-export type JobPayloadInput = z.input<typeof jobPayloadSchema>;
+const int = (min: number, max: number) =>
+  z.number({ error: need('a number') })
+    .int({ error: (i) => `must be an integer, got ${String(i.input)}` })
+    .min(min, { error: (i) => `must be >= ${min}, got ${String(i.input)}` })
+    .max(max, { error: (i) => `must be <= ${max}, got ${String(i.input)}` });
+
+// eslint-disable-next-line no-control-regex
+const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+const text = (max: number) =>
+  z.string({ error: need('a string') }).min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noControl, 'must not contain control characters');
+
+const dataRef = (max: number) =>
+  z.string({ error: (i) => (i.input === undefined ? 'is required (a dataset name such as fashion-mnist, a dataset id sha256:<64 hex>, or a path inside the data root)' : `must be a string, got ${typeName(i.input)}`) })
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((s, ctx) => {
+      try {
+        classifyDataRef(s);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^data: /, '') });
+      }
+    });
+
+const finite = z.number({ error: need('a number') });
+
+/** The payload schema under the given limits (the ones in effect by default). */
+export function jobPayloadSchema(l: Limits = currentLimits()) {
+  return z
+    .object({
+      preset: text(l.nameLength).optional(),
+      spec: z.unknown().optional(),
+      data: dataRef(l.pathLength),
+      epochs: int(1, l.epochs),
+      shards: int(1, l.shards).default(DEFAULTS.shards),
+      batchSize: int(1, l.batchSize).default(DEFAULTS.batchSize),
+      seed: int(0, Number.MAX_SAFE_INTEGER).default(DEFAULTS.seed),
+      learningRate: finite
+        .gt(0, { error: (i) => `must be > 0, got ${String(i.input)}` })
+        .max(l.learningRate, { error: (i) => `must be <= ${l.learningRate}, got ${String(i.input)}` })
+        .default(DEFAULTS.learningRate),
+      augment: z.enum(['none', 'online']).default(DEFAULTS.augment),
+      normalization: z.union([
+        z.enum(['div256', 'div255']),
+        z.strictObject({ mean: z.array(finite).min(1).max(4), std: z.array(finite.gt(0, 'must be > 0')).min(1).max(4) }),
+      ]).default(DEFAULTS.normalization),
+      optimizer: z.enum(OPTIMIZER_POLICIES).default(DEFAULTS.optimizerPolicy),
+      /** Keep only the first N training / test samples (small runs and tests). */
+      limit: int(1, l.samples).optional(),
+      testLimit: int(1, l.samples).optional(),
+      /** Directory inside the models dir the final model is saved to (local CLI callers only; default <models dir>/<jobId>). */
+      out: text(l.pathLength).optional(),
+      name: text(l.nameLength).optional(),
+    }, { error: (i) => (i.input === undefined ? 'a job payload is required' : `job payload must be a JSON object, got ${typeName(i.input)}`) })
+    .strict();
+}
+
+export type JobPayloadInput = z.input<ReturnType<typeof jobPayloadSchema>>;
 
 /** A validated job: the payload with defaults applied and the model spec resolved. */
-export interface JobOptions extends Omit<z.output<typeof jobPayloadSchema>, 'spec' | 'preset'> {
+export interface JobOptions extends Omit<z.output<ReturnType<typeof jobPayloadSchema>>, 'spec' | 'preset'> {
   preset?: string;
   spec: ModelSpec;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.length ? issue.path.join('.') : 'payload';
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+export function formatIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length ? issue.path.map(String).join('.') : 'payload';
+  if (issue.code === 'unrecognized_keys') return `${issue.path.length ? `${field}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${printable(k, 40)}'`).slice(0, 5).join(', ')}`;
   return `${field}: ${issue.message}`;
 }
 
-/** Validates a job payload; throws JobError naming every bad field. */
-export function parseJobPayload(input: unknown): JobOptions {
-  const r = jobPayloadSchema.safeParse(input);
-  if (!r.success) {
-    throw new JobError(`invalid job: ${r.error.issues.map(formatIssue).join('; ')}`);
-  }
-  const { preset, spec: rawSpec, ...rest } = r.data;
+const GB = 1024 ** 3;
+
+/** Resolves preset/spec and applies the limits that need the network: parameters and activation memory. */
+function resolveSpec(preset: string | undefined, rawSpec: unknown, batchSize: number, l: Limits): ModelSpec {
   if (preset === undefined && rawSpec === undefined) throw new JobError("invalid job: preset: is required (or give a model 'spec')");
   if (preset !== undefined && rawSpec !== undefined) throw new JobError("invalid job: give either 'preset' or 'spec', not both");
+  const field = preset !== undefined ? 'preset' : 'spec';
   let spec: ModelSpec;
   try {
+    if (rawSpec !== undefined) checkSpecSize(rawSpec, l);
     spec = preset !== undefined ? getPreset(preset) : validateSpec(rawSpec);
   } catch (e) {
-    throw new JobError(`invalid job: ${preset !== undefined ? 'preset' : 'spec'}: ${(e as Error).message}`, { cause: e });
+    throw new JobError(`invalid job: ${(e as Error).message.startsWith('spec.') ? '' : `${field}: `}${(e as Error).message}`, { cause: e });
+  }
+  const params = paramCount(spec);
+  if (params > l.params) throw new JobError(`invalid job: ${field}: must have <= ${l.params} parameters, got ${params}`);
+  const bytes = estimateActivationBytes(spec, batchSize);
+  if (bytes > l.activationBytes) {
+    throw new JobError(`invalid job: ${field}: activations of one batch of ${batchSize} need about ${(bytes / GB).toFixed(2)} GB, must be <= ${(l.activationBytes / GB).toFixed(2)} GB (lower batchSize or shrink the model)`);
+  }
+  return spec;
+}
+
+/** Validates a job payload; throws JobError naming every bad field, in one line of bounded length. */
+export function parseJobPayload(input: unknown, l: Limits = currentLimits()): JobOptions {
+  try {
+    return parse(input, l);
+  } catch (e) {
+    if (!(e instanceof JobError)) throw e;
+    throw new JobError(printable(e.message, 600), { cause: e });
+  }
+}
+
+function parse(input: unknown, l: Limits): JobOptions {
+  checkPayloadShape(input, l);
+  const r = jobPayloadSchema(l).safeParse(input);
+  if (!r.success) {
+    throw new JobError(`invalid job: ${r.error.issues.slice(0, 8).map(formatIssue).join('; ')}`);
+  }
+  const { preset, spec: rawSpec, ...rest } = r.data;
+  const spec = resolveSpec(preset, rawSpec, rest.batchSize, l);
+  const norm = rest.normalization;
+  if (typeof norm === 'object') {
+    const c = spec.inputShape[2];
+    for (const k of ['mean', 'std'] as const) {
+      if (norm[k].length !== c) throw new JobError(`invalid job: normalization.${k}: must have ${c} entries (one per channel), got ${norm[k].length}`);
+    }
   }
   return { ...rest, ...(preset !== undefined ? { preset } : {}), spec };
 }

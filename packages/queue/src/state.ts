@@ -7,10 +7,12 @@
  * after a restart lives here and in the epoch's weight blobs.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { JobError } from '@tensorpool/core';
+import { BusyError, JobError, limits } from '@tensorpool/core';
 import type { Keys } from './keys.js';
 import type { JobOptions } from './schema.js';
+import { assertJobId, parseEpochMetrics, parseFinalMetrics, parseRecordFields } from './stored.js';
 
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -69,31 +71,41 @@ export function newJobId(): string {
   return `j${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
-export async function createJobRecord(redis: Redis, keys: Keys, options: JobOptions, id = newJobId()): Promise<JobRecord> {
+const CREATE_JOB = readFileSync(new URL('../lua/create-job-3.lua', import.meta.url), 'utf8');
+
+/**
+ * Writes a queued job's record, unless the service already holds
+ * `maxActive` queued or running jobs (BusyError, nothing written). The check
+ * and the write are one Lua script, so concurrent enqueues cannot overshoot.
+ */
+export async function createJobRecord(redis: Redis, keys: Keys, options: JobOptions, id = newJobId(), maxActive = limits().activeJobs): Promise<JobRecord> {
+  assertJobId(id);
   const rec: JobRecord = { id, state: 'queued', options, epoch: 0, createdAt: Date.now() };
-  await redis
-    .multi()
-    .hset(keys.job(id), { id, state: rec.state, options: JSON.stringify(options), epoch: '0', createdAt: String(rec.createdAt) })
-    .zadd(keys.jobs, rec.createdAt, id)
-    .sadd(keys.active, id)
-    .exec();
+  const r = await redis.eval(CREATE_JOB, 3, keys.job(id), keys.jobs, keys.active, String(maxActive), id, String(rec.createdAt), JSON.stringify(options));
+  if (r === 0) throw new BusyError(`the service already has ${maxActive} queued or running jobs (TENSORPOOL_MAX_ACTIVE_JOBS): retry when one has finished`);
+  if (r !== 1) throw new JobError(`job ${id} already exists`);
   return rec;
 }
 
+/**
+ * The record of job `id`, validated (stored.ts): undefined when there is
+ * none, JobError naming the job and field when it is corrupt.
+ */
 export async function getJobRecord(redis: Redis, keys: Keys, id: string): Promise<JobRecord | undefined> {
+  assertJobId(id);
   const h = await redis.hgetall(keys.job(id));
-  if (!h || !h.id) return undefined;
-  const num = (s?: string) => (s === undefined || s === '' ? undefined : Number(s));
+  if (!h || Object.keys(h).length === 0) return undefined;
+  const f = parseRecordFields(id, h);
   return {
-    id: h.id,
-    state: h.state as JobState,
-    options: JSON.parse(h.options) as JobOptions,
-    epoch: Number(h.epoch),
-    createdAt: Number(h.createdAt),
-    startedAt: num(h.startedAt),
-    finishedAt: num(h.finishedAt),
-    error: h.error || undefined,
-    out: h.out || undefined,
+    id: f.id,
+    state: f.state,
+    options: f.optionsParsed,
+    epoch: f.epoch,
+    createdAt: f.createdAt,
+    ...(f.startedAt !== undefined ? { startedAt: f.startedAt } : {}),
+    ...(f.finishedAt !== undefined ? { finishedAt: f.finishedAt } : {}),
+    ...(f.error ? { error: f.error } : {}),
+    ...(f.out ? { out: f.out } : {}),
   };
 }
 
@@ -130,7 +142,7 @@ export async function recordEpochMetrics(redis: Redis, keys: Keys, id: string, m
 
 export async function getEpochMetrics(redis: Redis, keys: Keys, id: string): Promise<EpochMetrics[]> {
   const h = await redis.hgetall(keys.epochMetrics(id));
-  return Object.values(h).map((s) => JSON.parse(s) as EpochMetrics).sort((a, b) => a.epoch - b.epoch);
+  return Object.entries(h).map(([k, v]) => parseEpochMetrics(id, k, v)).sort((a, b) => a.epoch - b.epoch);
 }
 
 export async function setShardProgress(redis: Redis, keys: Keys, id: string, shard: number, fraction: number): Promise<void> {
@@ -148,7 +160,8 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
   let progress: number;
   if (rec.state === 'completed') progress = 1;
   else {
-    const fractions = Object.values(prog).map(Number);
+    // Progress is cosmetic: a corrupt fraction counts as 0 rather than failing the status.
+    const fractions = Object.values(prog).map((v) => Math.min(1, Math.max(0, Number(v) || 0)));
     const inEpoch = rec.state === 'running' && rec.epoch < epochs ? fractions.reduce((a, b) => a + b, 0) / shards : 0;
     progress = Math.min(1, (rec.epoch + inEpoch) / epochs);
   }
@@ -176,10 +189,10 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
 
 /** Newest first. */
 export async function listJobIds(redis: Redis, keys: Keys, limit = 100): Promise<string[]> {
-  return redis.zrevrange(keys.jobs, 0, limit - 1);
+  return redis.zrevrange(keys.jobs, 0, Math.max(0, Math.min(limit, 1000)) - 1);
 }
 
 export async function getFinalMetrics(redis: Redis, keys: Keys, id: string): Promise<Record<string, unknown> | undefined> {
   const s = await redis.get(keys.metrics(id));
-  return s ? (JSON.parse(s) as Record<string, unknown>) : undefined;
+  return s ? parseFinalMetrics(id, s) : undefined;
 }

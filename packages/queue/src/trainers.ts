@@ -3,8 +3,13 @@
  * the same model, so a worker pays thread start-up and wasm compilation once
  * per model rather than once per shard. A Trainer is used by one shard at a
  * time; concurrent shards of the same model get one each.
+ *
+ * Bounded: at most `maxIdle` idle trainers are kept (DEFAULTS.limits.trainers),
+ * a different model evicts idle trainers of other models, and the map's keys
+ * are digests of the model, so a long-lived process holds no per-job state here.
  */
-import { BackendError } from '@tensorpool/core';
+import { createHash } from 'node:crypto';
+import { BackendError, limits } from '@tensorpool/core';
 import { resolveBackendName, type ModelSpec } from '@tensorpool/engine';
 import { Trainer } from '@tensorpool/training';
 
@@ -22,23 +27,67 @@ function threadBackend(): 'wasm' | 'cpu' {
   return b;
 }
 
+function digest(k: TrainerKey): string {
+  return createHash('sha256').update(JSON.stringify([k.spec, k.batchSize, k.learningRate, k.threads ?? 0])).digest('hex');
+}
+
 export class TrainerCache {
   private readonly idle = new Map<string, Trainer[]>();
   private readonly all = new Set<Trainer>();
+  private readonly maxIdle: number;
+
+  constructor(opts: { maxIdle?: number } = {}) {
+    this.maxIdle = opts.maxIdle ?? limits().trainers;
+  }
 
   async acquire(k: TrainerKey): Promise<{ trainer: Trainer; release: () => void }> {
-    const key = JSON.stringify([k.spec, k.batchSize, k.learningRate, k.threads ?? 0]);
-    const list = this.idle.get(key) ?? [];
-    this.idle.set(key, list);
-    let trainer = list.pop();
+    const key = digest(k);
+    let trainer = this.idle.get(key)?.pop();
+    if (this.idle.get(key)?.length === 0) this.idle.delete(key);
     if (!trainer) {
       // A different model evicts idle trainers of other models (memory: one pool per model).
-      for (const [other, ts] of this.idle) if (other !== key) for (const t of ts.splice(0)) void this.drop(t);
+      for (const [other, ts] of this.idle) {
+        if (other === key) continue;
+        this.idle.delete(other);
+        for (const t of ts) void this.drop(t);
+      }
       trainer = await Trainer.create({ spec: k.spec, batchSize: k.batchSize, adam: { learningRate: k.learningRate }, backend: threadBackend(), ...(k.threads ? { threads: k.threads } : {}) });
       this.all.add(trainer);
     }
     const t = trainer;
-    return { trainer: t, release: () => list.push(t) };
+    let released = false;
+    return {
+      trainer: t,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.park(key, t);
+      },
+    };
+  }
+
+  /** Keeps a released trainer idle unless that would exceed maxIdle (then it is closed). */
+  private park(key: string, t: Trainer): void {
+    if (!this.all.has(t)) return; // closed meanwhile
+    if (this.idleCount() >= this.maxIdle) {
+      void this.drop(t);
+      return;
+    }
+    const list = this.idle.get(key) ?? [];
+    list.push(t);
+    this.idle.set(key, list);
+  }
+
+  /** Idle trainers kept (tests, diagnostics). */
+  idleCount(): number {
+    let n = 0;
+    for (const ts of this.idle.values()) n += ts.length;
+    return n;
+  }
+
+  /** Trainers alive (idle or in use). */
+  liveCount(): number {
+    return this.all.size;
   }
 
   private async drop(t: Trainer): Promise<void> {

@@ -7,10 +7,13 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ShardJobData } from '@tensorpool/core';
+import { JobError, type ShardJobData } from '@tensorpool/core';
 import { shardIndices } from '@tensorpool/data';
 import { weightManifest } from '@tensorpool/engine';
-import { createKeys, scratchKeys, type Keys } from './keys.js';
+import { createKeys, type Keys } from './keys.js';
+import { deleteScratchKeys } from './cleanup.js';
+import { parseShardJobData } from './job-data.js';
+import { dataRoot } from './data-ref.js';
 import { connectRedis } from './redis.js';
 import { queueOpts } from './queues.js';
 import { getAdam, getGlobalWeights, type AdamState } from './blobs.js';
@@ -33,6 +36,8 @@ export interface ShardWorkerOptions {
   id?: string;
   timings?: Partial<LeaseTimings>;
   log?: Logger;
+  /** Root that `data` paths must lie in (default TENSORPOOL_DATA_ROOT). */
+  dataRoot?: string;
 }
 
 export interface ShardOutcome {
@@ -57,6 +62,7 @@ export class ShardWorker {
   private shardsDone = 0;
   private imagesPerSecond = 0;
   private readonly trainers = new TrainerCache();
+  private readonly dataRoot?: string;
 
   constructor(opts: ShardWorkerOptions = {}) {
     this.id = opts.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
@@ -64,6 +70,7 @@ export class ShardWorker {
     this.log = opts.log ?? silentLogger;
     this.threads = opts.threads;
     this.concurrency = opts.concurrency ?? 1;
+    this.dataRoot = dataRoot(opts.dataRoot);
     this.redis = connectRedis(opts.redisUrl);
     this.bullRedis = connectRedis(opts.redisUrl);
     const t = leaseTimings(opts.timings);
@@ -109,12 +116,13 @@ export class ShardWorker {
   }
 
   private async process(job: Job<ShardJobData, ShardOutcome>): Promise<ShardOutcome> {
-    const { jobId, epoch, shard, shards } = job.data;
+    const { jobId, epoch, shard, shards } = parseShardJobData(job.data);
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec) return { stored: false, skipped: 'unknown job' };
     if (TERMINAL_STATES.includes(rec.state)) return { stored: false, skipped: rec.state };
     if (await hasShardResult(this.redis, this.keys, { jobId, epoch, shard })) return { stored: false, skipped: 'duplicate' };
     const o = rec.options;
+    if (shards !== o.shards || epoch >= o.epochs) throw new JobError(`job ${jobId}: shard job data (epoch ${epoch + 1}, ${shards} shards) does not match the job (${o.epochs} epochs, ${o.shards} shards)`);
     const expected = weightManifest(o.spec).total;
     const what = `job ${jobId} ${describeShard({ epoch, shard })}`;
     this.busy++;
@@ -125,7 +133,7 @@ export class ShardWorker {
       }).catch(() => undefined);
     }, CANCEL_POLL_MS);
     try {
-      const data = await datasetFor(o);
+      const data = await datasetFor(o, this.dataRoot);
       const indices = shardIndices(data.train.n, shards, o.seed, epoch)[shard];
       const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected);
       let adam: AdamState | undefined;
@@ -170,7 +178,14 @@ export class ShardWorker {
 
   /** After the last attempt of a shard fails (e.g. its result was rejected), the whole job fails naming the shard. */
   private async onFailed(job: Job<ShardJobData, ShardOutcome>, err: Error): Promise<void> {
-    const { jobId, epoch, shard } = job.data;
+    let data: ShardJobData;
+    try {
+      data = parseShardJobData(job.data);
+    } catch {
+      this.log.error(`worker: shard job ${job.id} failed and its data is invalid: ${err.message}`);
+      return;
+    }
+    const { jobId, epoch, shard } = data;
     const attempts = job.opts.attempts ?? 1;
     this.log.error(`job ${jobId} ${describeShard({ epoch, shard })}: attempt ${job.attemptsMade} of ${attempts} failed: ${err.message}`);
     if (job.attemptsMade >= attempts) {
@@ -178,8 +193,7 @@ export class ShardWorker {
         finishedAt: Date.now(),
         error: `${describeShard({ epoch, shard })} failed after ${attempts} attempts: ${err.message}`,
       });
-      const rec = failed ? await getJobRecord(this.redis, this.keys, jobId) : undefined;
-      if (rec) await this.redis.del(...scratchKeys(this.keys, jobId, rec.options.epochs, rec.options.shards));
+      if (failed) await deleteScratchKeys(this.redis, this.keys, jobId);
     }
   }
 }

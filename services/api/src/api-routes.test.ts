@@ -62,9 +62,9 @@ describe('HTTP API', () => {
     const del = await app.inject({ method: 'DELETE', url: `/jobs/${jobId}`, headers: { ...auth, 'content-type': 'application/json' } });
     expect(del.json()).toEqual({ jobId, cancelled: true, state: 'cancelled' });
     expect((await app.inject({ method: 'DELETE', url: `/jobs/${jobId}`, headers: auth })).json()).toMatchObject({ cancelled: false, state: 'cancelled' });
-    const missing = await app.inject({ method: 'GET', url: '/jobs/nope', headers: auth });
+    const missing = await app.inject({ method: 'GET', url: '/jobs/j0000000000000000', headers: auth });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json().message).toBe("no job 'nope'");
+    expect(missing.json().message).toBe("no job 'j0000000000000000'");
   });
 
   it('serves Prometheus metrics, the OpenAPI description and Bull Board', async () => {

@@ -4,8 +4,9 @@
  * the routes in OpenAPI.
  */
 import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { isTensorpoolError } from '@tensorpool/core';
-import type { QueueClient } from '@tensorpool/queue';
+import { isJobId, type QueueClient } from '@tensorpool/queue';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
@@ -17,7 +18,7 @@ const jobPayloadDoc = {
   properties: {
     preset: { type: 'string', description: "model preset, e.g. 'fashion-mnist' or 'seed' (or give spec)" },
     spec: { type: 'object', description: 'model spec (instead of preset)' },
-    data: { type: 'string', description: "dataset ref: 'fashion-mnist' or a path on the shared volume" },
+    data: { type: 'string', description: "dataset ref: 'fashion-mnist', a dataset id 'sha256:<64 hex>', or a path inside the service's data root (TENSORPOOL_DATA_ROOT)" },
     epochs: { type: 'integer', minimum: 1 },
     shards: { type: 'integer', minimum: 1, default: 2 },
     batchSize: { type: 'integer', minimum: 1, default: 32 },
@@ -28,7 +29,6 @@ const jobPayloadDoc = {
     optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },
     limit: { type: 'integer', minimum: 1 },
     testLimit: { type: 'integer', minimum: 1 },
-    out: { type: 'string' },
     name: { type: 'string' },
   },
 } as const;
@@ -39,17 +39,26 @@ async function exists(client: QueueClient, id: string): Promise<boolean> {
 
 const notFound = (id: string) => ({ error: 'not_found', message: `no job '${id}'` });
 
+/** Answers 400 (without touching Redis) unless `id` is a job id; true when it answered. */
+function refuseBadId(id: string, reply: FastifyReply): boolean {
+  if (isJobId(id)) return false;
+  void reply.code(400).send({ error: 'bad_request', message: "id: not a job id (expected 'j' and 16 hex digits)" });
+  return true;
+}
+
 export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
   const security = [{ bearer: [] }];
   app.post('/jobs', {
-    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' } } }, 400: errorBody, 401: errorBody } },
+    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' } } }, 400: errorBody, 401: errorBody, 429: errorBody } },
     // One validator (zod, in @tensorpool/queue) for CLI and API; its messages name the field.
     validatorCompiler: () => () => true,
   }, async (req, reply) => {
     try {
-      const r = await client.enqueue(req.body);
+      // HTTP callers are remote: `out` is refused, data paths are confined to the data root.
+      const r = await client.enqueue(req.body, { origin: 'remote' });
       return reply.code(201).send(r);
     } catch (e) {
+      if (isTensorpoolError(e) && e.code === 'E_BUSY') return reply.code(429).header('retry-after', '30').send({ error: 'busy', message: (e as Error).message });
       if (isTensorpoolError(e)) return reply.code(400).send({ error: 'invalid_job', message: (e as Error).message });
       throw e;
     }
@@ -63,6 +72,7 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
     schema: { summary: 'Status of a job', tags: ['jobs'], security, params: idParam, response: { 200: statusBody, 401: errorBody, 404: errorBody } },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
+    if (refuseBadId(id, reply)) return reply;
     if (!(await exists(client, id))) return reply.code(404).send(notFound(id));
     return client.status(id);
   });
@@ -71,6 +81,7 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
     schema: { summary: 'Test metrics of a completed job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', additionalProperties: true }, 401: errorBody, 404: errorBody, 409: errorBody } },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
+    if (refuseBadId(id, reply)) return reply;
     if (!(await exists(client, id))) return reply.code(404).send(notFound(id));
     try {
       return await client.metrics(id);
@@ -84,6 +95,7 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
     schema: { summary: 'Cancel a job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', properties: { jobId: { type: 'string' }, cancelled: { type: 'boolean' }, state: { type: 'string' } } }, 401: errorBody, 404: errorBody } },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
+    if (refuseBadId(id, reply)) return reply;
     if (!(await exists(client, id))) return reply.code(404).send(notFound(id));
     return { jobId: id, ...(await client.cancel(id)) };
   });

@@ -8,10 +8,10 @@ export function register(program: Command): void {
   program
     .command('coordinator')
     .description('run the coordinator of distributed training jobs (state in Redis at REDIS_URL; restart-safe)')
-    .option('--models-dir <dir>', 'where final models are saved when a job has no out', DEFAULTS.modelsDir)
+    .option('--models-dir <dir>', `where final models are saved: <dir>/<jobId> (default TENSORPOOL_MODELS_DIR, else ${DEFAULTS.modelsDir})`)
     .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', parsePositiveInt('--threads'))
     .option('--concurrency <n>', 'jobs started / epochs averaged at once', parsePositiveInt('--concurrency'), 4)
-    .action(async (o: { modelsDir: string; threads?: number; concurrency: number }) => {
+    .action(async (o: { modelsDir?: string; threads?: number; concurrency: number }) => {
       const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger });
       await c.start();
       const sig = await untilSignal();

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .description('queue a distributed training job for the coordinator and workers (Redis at REDIS_URL)')
     .option('--preset <name>', `model preset (${PRESET_NAMES.join(', ')}) or a spec JSON file`)
     .option('--spec <file>', 'model spec JSON file (instead of --preset)')
-    .option('--data <ref>', 'dataset: fashion-mnist, or a directory/.npz path every worker can read', 'fashion-mnist')
+    .option('--data <ref>', 'dataset: fashion-mnist, a dataset id sha256:<64 hex>, or a directory/.npz path inside TENSORPOOL_DATA_ROOT', 'fashion-mnist')
     .option('--epochs <n>', 'epochs', num('--epochs'), DEFAULTS.epochs)
     .option('--shards <n>', 'shards per epoch (S)', num('--shards'), DEFAULTS.shards)
     .option('--batch-size <n>', 'batch size per shard step', num('--batch-size'), DEFAULTS.batchSize)
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
     .option('--limit <n>', 'use only the first N training samples', num('--limit'))
     .option('--test-limit <n>', 'use only the first N test samples', num('--test-limit'))
-    .option('--out <dir>', 'directory the coordinator saves the final model to (default <models-dir>/<jobId>)')
+    .option('--out <dir>', 'directory inside the models dir (TENSORPOOL_MODELS_DIR, the coordinator\'s --models-dir) the final model is saved to (default <models-dir>/<jobId>)')
     .option('--name <text>', 'a label shown in status')
     .option('--json', 'print {"jobId"} as JSON')
     .action(async (o: EnqueueFlags) => {
@@ -54,7 +54,8 @@ export function register(program: Command): void {
         ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
       };
       await withQueueClient(async (client) => {
-        const { jobId } = await client.enqueue(payload);
+        // A local caller: may choose `out`, confined to the models dir (TENSORPOOL_MODELS_DIR; the coordinator checks again).
+        const { jobId } = await client.enqueue(payload, { origin: 'local' });
         process.stdout.write(o.json ? `${JSON.stringify({ jobId })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards); follow it with: tensorpool status ${jobId}\n`);
       });
     });
