@@ -86,7 +86,7 @@ export class QueueClient {
     return { jobId: rec.id };
   }
 
-  status(jobId: string): Promise<JobStatus> {
+  async status(jobId: string): Promise<JobStatus> {
     assertJobId(jobId);
     return jobStatus(this.redis, this.keys, jobId);
   }
