@@ -79,8 +79,12 @@ export class QueueClient {
       throw new JobError('invalid job: out: not accepted from remote callers (the model goes to <models dir>/<jobId>)');
     }
     const options: JobOptions = parseJobPayload(payload);
-    if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
-    await checkDataRef(options.data, this.dataRoot);
+    try {
+      if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
+      await checkDataRef(options.data, this.dataRoot);
+    } catch (e) {
+      throw new JobError(`invalid job: ${(e as Error).message}`, { cause: e });
+    }
     const rec = await createJobRecord(this.redis, this.keys, options, undefined, limits().activeJobs);
     await this.queues.train.add('train', { jobId: rec.id }, { jobId: rec.id, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     return { jobId: rec.id };
