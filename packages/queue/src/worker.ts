@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobError, type ShardJobData } from '@tensorpool/core';
+import { JobError, limits, type ShardJobData } from '@tensorpool/core';
 import { shardIndices } from '@tensorpool/data';
 import { weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
@@ -61,7 +61,7 @@ export class ShardWorker {
   private busy = 0;
   private shardsDone = 0;
   private imagesPerSecond = 0;
-  private readonly trainers = new TrainerCache();
+  private readonly trainers: TrainerCache;
   private readonly dataRoot?: string;
 
   constructor(opts: ShardWorkerOptions = {}) {
@@ -71,6 +71,8 @@ export class ShardWorker {
     this.threads = opts.threads;
     this.concurrency = opts.concurrency ?? 1;
     this.dataRoot = dataRoot(opts.dataRoot);
+    // One warm trainer per concurrent shard stays idle between shards, within the limit otherwise.
+    this.trainers = new TrainerCache({ maxIdle: Math.max(limits().trainers, this.concurrency) });
     this.redis = connectRedis(opts.redisUrl);
     this.bullRedis = connectRedis(opts.redisUrl);
     const t = leaseTimings(opts.timings);
