@@ -27,6 +27,7 @@ import { getJobRecord, recordEpochMetrics, setCompletedEpochs, transition, TERMI
 import { cleanupJob } from './cleanup.js';
 import { parseEpochJobData, parseTrainJobData } from './job-data.js';
 import { modelsDir } from './out-dir.js';
+import { dataRoot } from './data-ref.js';
 import { leaseTimings, shardAttempts, type LeaseTimings } from './timing.js';
 import { Evaluator } from './evaluate.js';
 import { silentLogger, type Logger } from './log.js';
@@ -68,7 +69,7 @@ export class Coordinator {
     this.redis = connectRedis(opts.redisUrl);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
-    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: opts.dataRoot });
+    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot) });
     const t = leaseTimings(opts.timings);
     const wopts = {
       ...queueOpts(this.keys, this.bullRedis),
