@@ -25,6 +25,13 @@ export const DEFAULTS = {
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> unless the job sets out
+  /** HTTP API (`tensorpool serve`): each overridable by env and a serve flag (services/api/README.md). */
+  api: {
+    bodyBytes: 1 << 20, // largest request body (413 above); TENSORPOOL_API_BODY_BYTES, --body-limit
+    rateLimitMax: 60, // mutating requests per route, client address and window (429 above); TENSORPOOL_API_RATE_MAX, --rate-limit
+    rateLimitWindowMs: 60_000, // TENSORPOOL_API_RATE_WINDOW_MS, --rate-window-ms
+    sessionTtlMs: 8 * 3600_000, // dashboard session (cookie) lifetime in Redis
+  },
 } as const;
 
 export type Defaults = typeof DEFAULTS;
