@@ -44,7 +44,7 @@ describe('auth over a real socket', () => {
     for (const t of protectedTargets(app.routeList, { id: jobId, queueName: 'train', jobId, queueStatus: 'waiting' })) {
       const body = ['GET', 'HEAD'].includes(t.method) ? '' : job;
       for (const target of [`http://127.0.0.1:${port}${t.path}`, `http://evil.example${t.path}`, `HTTP://127.0.0.1${t.path}`, `${t.path};a=b`, `http://x${t.path};a=b`]) {
-        for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+        for (const headers of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
           const r = await rawRequest(port, t.method, target, headers, body);
           if (r.status !== 401) failures.push(`${t.method} ${target} -> ${r.status} ${r.body.slice(0, 80)}`);
         }

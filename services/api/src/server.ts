@@ -30,6 +30,10 @@ export type ApiServer = FastifyInstance & {
 export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
   const cfg = resolveConfig(opts);
   const client = new QueueClient(opts);
+  // BullMQ checks the Redis version on first connect; closing before that check ends crashes the
+  // process (EPIPE on a connection no one listens to), so a server is only handed out once it is done.
+  const { train, epochs, shards, flow } = client.queues;
+  await Promise.all([train.waitUntilReady(), epochs.waitUntilReady(), shards.waitUntilReady(), flow.waitUntilReady()]);
   const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: cfg.bodyBytes });
   const routeList: RouteOptions[] = [];
   app.addHook('onRoute', (r) => void routeList.push(r));

@@ -44,10 +44,11 @@ export function register(program: Command): void {
       const cfg = resolveConfig(opts);
       checkListen(o.host, cfg.token !== undefined, o.insecureNoAuth);
       const app = await buildServer(opts);
+      const stop = untilSignal(); // before the "listening" line: whoever reads it may signal at once
       const addr = await app.listen({ port: o.port, host: o.host });
       const mode = cfg.token ? 'bearer auth on' : o.insecureNoAuth ? 'NO AUTH (--insecure-no-auth): anyone who reaches it can queue and cancel jobs' : 'no TENSORPOOL_API_TOKEN: open, loopback only';
       stderrLogger.info(`api listening on ${addr} (${mode}; dashboard ${cfg.adminToken ? 'may change queues with the admin token' : 'read-only'})`);
-      const sig = await untilSignal();
+      const sig = await stop;
       stderrLogger.info(`api: ${sig}, closing`);
       await app.close();
     });
