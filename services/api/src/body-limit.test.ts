@@ -36,6 +36,6 @@ describe('request body limit', () => {
   });
 
   it('refuses an out-of-range limit when the server is built, naming the option', async () => {
-    await expect(buildServer({ prefix, token, bodyBytes: 10 })).rejects.toThrow(/bodyBytes \(TENSORPOOL_API_BODY_BYTES\) must be an integer in \[1024, /);
+    await expect(buildServer({ prefix, token, bodyBytes: 10 })).rejects.toThrow(/bodyBytes \(serve --body-limit, TENSORPOOL_API_BODY_BYTES\) must be an integer in \[1024, /);
   });
 });

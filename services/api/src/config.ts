@@ -47,11 +47,12 @@ function secret(name: string, given: string | undefined, env: string): string | 
   return v;
 }
 
-function int(name: string, given: number | undefined, env: string, fallback: number, min: number, max: number): number {
+/** `names`: how an operator sets it, e.g. 'bodyBytes (serve --body-limit, TENSORPOOL_API_BODY_BYTES)'. */
+function int(names: string, given: number | undefined, env: string, fallback: number, min: number, max: number): number {
   const raw = process.env[env];
   const v = given ?? (raw !== undefined && raw !== '' ? Number(raw) : fallback);
   if (!Number.isSafeInteger(v) || v < min || v > max) {
-    throw new UsageError(`${name} (${env}) must be an integer in [${min}, ${max}], got '${given ?? raw}'`);
+    throw new UsageError(`${names} must be an integer in [${min}, ${max}], got '${given ?? raw}'`);
   }
   return v;
 }
@@ -65,9 +66,9 @@ export function resolveConfig(opts: ApiOptions): ApiConfig {
     token,
     adminToken,
     publicMetrics: opts.publicMetrics ?? process.env.TENSORPOOL_PUBLIC_METRICS === '1',
-    bodyBytes: int('bodyBytes', opts.bodyBytes, 'TENSORPOOL_API_BODY_BYTES', d.bodyBytes, 1024, 1 << 30),
-    rateLimitMax: int('rateLimitMax', opts.rateLimitMax, 'TENSORPOOL_API_RATE_MAX', d.rateLimitMax, 1, 1_000_000),
-    rateLimitWindowMs: int('rateLimitWindowMs', opts.rateLimitWindowMs, 'TENSORPOOL_API_RATE_WINDOW_MS', d.rateLimitWindowMs, 1000, 86_400_000),
-    sessionTtlMs: int('sessionTtlMs', opts.sessionTtlMs, 'TENSORPOOL_API_SESSION_TTL_MS', d.sessionTtlMs, 60_000, 7 * 86_400_000),
+    bodyBytes: int('bodyBytes (serve --body-limit, TENSORPOOL_API_BODY_BYTES)', opts.bodyBytes, 'TENSORPOOL_API_BODY_BYTES', d.bodyBytes, 1024, 1 << 30),
+    rateLimitMax: int('rateLimitMax (serve --rate-limit, TENSORPOOL_API_RATE_MAX)', opts.rateLimitMax, 'TENSORPOOL_API_RATE_MAX', d.rateLimitMax, 1, 1_000_000),
+    rateLimitWindowMs: int('rateLimitWindowMs (serve --rate-window-ms, TENSORPOOL_API_RATE_WINDOW_MS)', opts.rateLimitWindowMs, 'TENSORPOOL_API_RATE_WINDOW_MS', d.rateLimitWindowMs, 1000, 86_400_000),
+    sessionTtlMs: int('sessionTtlMs (TENSORPOOL_API_SESSION_TTL_MS)', opts.sessionTtlMs, 'TENSORPOOL_API_SESSION_TTL_MS', d.sessionTtlMs, 60_000, 7 * 86_400_000),
   };
 }
