@@ -87,4 +87,18 @@ describe('auth, every spelling of every route', () => {
     expect(failures.slice(0, 20)).toEqual([]);
     expect(await snapshot()).toEqual(before);
   });
+
+  it('answers URLs the router cannot decode (or 401s them) with a one-line 4xx that echoes nothing, and nothing changes', async () => {
+    const before = await snapshot();
+    for (const url of ['/%zz', '/j%obs', `/jobs/${jobId}%`, '/%61dmin/queues/%E0%A4%A', `/jobs/${'a'.repeat(600)}`]) {
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        const r = await app.inject({ method: method as 'GET', url, ...(method === 'POST' ? { payload: job } : {}) });
+        expect([400, 401, 414], `${method} ${url}`).toContain(r.statusCode);
+        const b = r.json() as Record<string, unknown>;
+        expect(Object.keys(b).join()).toBe('error,message');
+        expect(String(b.message)).not.toContain(url.slice(1, 8));
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
 });

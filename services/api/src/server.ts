@@ -4,7 +4,7 @@
  * auth hook (auth.ts), a body limit and a rate limit on mutating routes
  * (limits.ts). services/api/README.md describes the model.
  */
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { QueueClient } from '@tensorpool/queue';
@@ -34,7 +34,7 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
   // process (EPIPE on a connection no one listens to), so a server is only handed out once it is done.
   const { train, epochs, shards, flow } = client.queues;
   await Promise.all([train.waitUntilReady(), epochs.waitUntilReady(), shards.waitUntilReady(), flow.waitUntilReady()]);
-  const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: cfg.bodyBytes });
+  const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: cfg.bodyBytes, frameworkErrors: routerError });
   const routeList: RouteOptions[] = [];
   app.addHook('onRoute', (r) => void routeList.push(r));
   app.addHook('onClose', async () => client.close());
@@ -80,6 +80,16 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
   const out = app as unknown as ApiServer;
   Object.assign(out, { queueClient: client, apiConfig: cfg, routeList });
   return out;
+}
+
+/**
+ * URLs the router cannot even decode (bad percent-encoding, an over-long
+ * parameter) are refused before any route or hook: a 4xx in our one-line
+ * shape that does not echo the URL back.
+ */
+function routerError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.code(tooLong ? 414 : 400).send({ error: tooLong ? 'uri_too_long' : 'bad_request', message: tooLong ? 'a path segment is too long' : 'malformed URL (invalid percent-encoding)' });
 }
 
 /** JSON bodies: an empty body is no body (curl -X DELETE -H 'content-type: application/json'); invalid JSON is a 400 that says so. */
