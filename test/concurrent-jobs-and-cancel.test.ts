@@ -63,7 +63,8 @@ describe('several jobs at once, cancel', () => {
     expect(Object.fromEntries(list.jobs.map((j) => [j.id, j.state]))).toEqual({ [long.jobId]: 'cancelled', [short.jobId]: 'completed' });
     const metrics = (await (await api(`/jobs/${short.jobId}/metrics`)).json()) as { testAccuracy: number };
     expect(metrics.testAccuracy).toBeGreaterThan(0.1);
-    const prom = await (await fetch(`${base}/metrics`)).text();
+    expect((await api('/metrics', {}, false)).status).toBe(401); // /metrics is public only with TENSORPOOL_PUBLIC_METRICS=1
+    const prom = await (await api('/metrics')).text();
     expect(prom).toMatch(/^tensorpool_active_workers 2$/m);
     expect(prom).toMatch(/^tensorpool_jobs_active 0$/m);
   });

@@ -61,6 +61,13 @@ export const DEFAULTS = {
     /** Jobs whose last evaluation the coordinator keeps (released when a job ends). */
     evaluations: 4,
   },
+  /** HTTP API (`tensorpool serve`): each overridable by env and a serve flag (services/api/README.md). */
+  api: {
+    bodyBytes: 1 << 20, // largest request body (413 above); TENSORPOOL_API_BODY_BYTES, --body-limit
+    rateLimitMax: 60, // mutating requests per route, client address and window (429 above); TENSORPOOL_API_RATE_MAX, --rate-limit
+    rateLimitWindowMs: 60_000, // TENSORPOOL_API_RATE_WINDOW_MS, --rate-window-ms
+    sessionTtlMs: 8 * 3600_000, // dashboard session (cookie) lifetime in Redis
+  },
 } as const;
 
 export type Defaults = typeof DEFAULTS;

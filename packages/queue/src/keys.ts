@@ -47,6 +47,10 @@ export interface Keys {
   readonly shardsDone: string;
   /** Counter: shard results rejected by validation (wrong size, NaN/Inf). */
   readonly shardsRejected: string;
+  /** String with TTL: a dashboard session of the HTTP API (JSON {role, fp, created}); never the token itself. */
+  session(sessionId: string): string;
+  /** Key prefix of @fastify/rate-limit's counters (one per route and client; the plugin appends both). */
+  readonly rateLimit: string;
   /** BullMQ job ids. */
   epochJobId(jobId: string, epoch: number): string;
   shardJobId(jobId: string, epoch: number, shard: number): string;
@@ -83,6 +87,8 @@ export function createKeys(prefix?: string): Keys {
     workers: `${p}:workers`,
     shardsDone: `${p}:stats:shards-done`,
     shardsRejected: `${p}:stats:shards-rejected`,
+    session: (sid) => `${p}:session:${sid}`,
+    rateLimit: `${p}:rate-limit:`,
     epochJobId: (id, e) => `${id}-e${e}`,
     shardJobId: (id, e, s) => `${id}-e${e}-s${s}`,
   };

@@ -68,7 +68,9 @@ describe('HTTP API', () => {
   });
 
   it('serves Prometheus metrics, the OpenAPI description and Bull Board', async () => {
-    const prom = await app.inject({ method: 'GET', url: '/metrics' });
+    // /metrics needs the token unless the operator makes it public (publicMetrics).
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const prom = await app.inject({ method: 'GET', url: '/metrics', headers: auth });
     expect(prom.headers['content-type']).toMatch(/text\/plain/);
     for (const name of ['tensorpool_queue_depth{state="waiting"}', 'tensorpool_active_workers', 'tensorpool_shards_done', 'tensorpool_images_per_second']) expect(prom.body).toContain(name);
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
@@ -77,9 +79,11 @@ describe('HTTP API', () => {
     const board = await app.inject({ method: 'GET', url: '/admin/queues', headers: auth });
     expect(board.statusCode).toBe(200);
     expect(board.body).toMatch(/<html/i);
-    // A browser opens the dashboard with ?token= once, then rides on the cookie.
+    // A browser opens the dashboard with ?token= once, is redirected to the URL without it,
+    // then rides on a session cookie (cookie.test.ts checks the cookie itself).
     const viaQuery = await app.inject({ method: 'GET', url: `/admin/queues?token=${token}` });
-    expect(viaQuery.statusCode).toBe(200);
+    expect(viaQuery.statusCode).toBe(303);
+    expect(viaQuery.headers.location).toBe('/admin/queues');
     const setCookie = String(viaQuery.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/);
     const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie: setCookie.split(';')[0] } });

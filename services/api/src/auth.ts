@@ -1,61 +1,94 @@
 /**
- * Bearer-token auth for job routes and the queue dashboard, on when
- * TENSORPOOL_API_TOKEN (or the `token` option) is set. /healthz, /metrics
- * and the OpenAPI description stay open for probes and scrapers.
+ * Authentication and authorization, decided per route from the router's own
+ * match (`request.routeOptions.config`), never from the URL string: every
+ * spelling the router maps to a handler (percent-encoding, absolute-form
+ * targets, HEAD) carries that handler's config, and every spelling it does
+ * not map (double slash, trailing slash, case, `;`) reaches the 404 handler,
+ * whose config is empty, so it is authenticated like any other route.
+ *
+ * Route config (`config: {...}` on a route, or set by an onRoute hook):
+ *   { public: true }  no token needed (/healthz, /docs, /openapi.json, /metrics when configured)
+ *   { board: true }   Bull Board: bearer header or session cookie; `?token=` bootstrap;
+ *                     non-GET/HEAD needs the admin role
+ *   anything else     bearer header with the API token or the admin token
+ * With no API token configured the non-public routes are open (`serve` allows
+ * that only on loopback or with --insecure-no-auth), board mutations still
+ * need the admin token.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiConfig } from './config.js';
+import { bearerCredential, sameSecret } from './secret.js';
+import { readCookie, SESSION_COOKIE, sessionCookie, type Role, type SessionStore } from './session.js';
 
-export function isProtected(url: string): boolean {
-  const path = url.split('?')[0];
-  return path === '/jobs' || path.startsWith('/jobs/') || path.startsWith('/admin/');
+export interface RouteAuth {
+  public?: boolean;
+  board?: boolean;
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface FastifyContextConfig extends RouteAuth {}
 }
 
-const COOKIE = 'tensorpool_token';
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
-function cookie(req: FastifyRequest, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
+function send(reply: FastifyReply, code: number, error: string, message: string): FastifyReply {
+  if (code === 401) void reply.header('www-authenticate', error === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer');
+  return reply.code(code).send({ error: code === 401 ? 'unauthorized' : error, message });
 }
 
-/**
- * Browsers cannot send a bearer header to the dashboard, so /admin/ also
- * accepts `?token=<TENSORPOOL_API_TOKEN>` once, answered with an HttpOnly
- * cookie scoped to /admin that the dashboard's own requests then carry.
- */
-function dashboardAccess(req: FastifyRequest, reply: FastifyReply, token: string): boolean {
-  if (!req.url.startsWith('/admin/')) return false;
-  const c = cookie(req, COOKIE);
-  if (c !== undefined && same(c, token)) return true;
-  const q = (req.query as { token?: string } | undefined)?.token ?? new URL(req.url, 'http://x').searchParams.get('token') ?? undefined;
-  if (q !== undefined && same(q, token)) {
-    void reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; Path=/admin; HttpOnly; SameSite=Strict`);
-    return true;
-  }
-  return false;
+/** The role a secret grants, if any (both comparisons always run). */
+function roleOf(secret: string, cfg: ApiConfig): Role | undefined {
+  const admin = cfg.adminToken !== undefined && sameSecret(secret, cfg.adminToken);
+  const user = cfg.token !== undefined && sameSecret(secret, cfg.token);
+  return admin ? 'admin' : user ? 'user' : undefined;
 }
 
-export function bearerAuth(token: string | undefined) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!token || !isProtected(req.url)) return;
-    if (dashboardAccess(req, reply, token)) return;
-    const h = req.headers.authorization;
-    if (!h) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'missing Authorization header: send "Authorization: Bearer <TENSORPOOL_API_TOKEN>"' });
-      return;
+/** The request URL as a same-origin path without its `token` parameter (for the bootstrap's redirect). */
+export function withoutToken(url: string): string {
+  const u = new URL(url, 'http://localhost');
+  u.searchParams.delete('token');
+  return `/${u.pathname.replace(/^\/+/, '')}${u.search}`;
+}
+
+export function authHook(cfg: ApiConfig, sessions: SessionStore) {
+  const anyToken = cfg.token !== undefined || cfg.adminToken !== undefined;
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const route = (req.routeOptions.config ?? {}) as RouteAuth;
+    if (route.public) return undefined;
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    if (route.board && anyToken && req.method === 'GET' && query.token !== undefined) {
+      // `?token=` once: a session cookie instead, and the same URL without the token.
+      const role = typeof query.token === 'string' ? roleOf(query.token, cfg) : undefined;
+      if (!role) return send(reply, 401, 'invalid_token', 'wrong token in ?token=');
+      const id = await sessions.create(role);
+      return reply.code(303).header('set-cookie', sessionCookie(id, sessions.ttlMs, req.protocol === 'https'))
+        .header('cache-control', 'no-store').header('location', withoutToken(req.url)).send();
     }
-    const m = /^Bearer\s+(.+)$/i.exec(h);
-    if (!m || !same(m[1].trim(), token)) {
-      await reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send({ error: 'unauthorized', message: 'wrong bearer token' });
+
+    let role: Role | undefined;
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const cred = bearerCredential(header);
+      role = cred === undefined ? undefined : roleOf(cred, cfg);
+      if (!role && cfg.token !== undefined) return send(reply, 401, 'invalid_token', 'wrong bearer token');
+    } else if (route.board && anyToken) {
+      const sid = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (sid !== undefined) role = await sessions.role(sid);
     }
+    if (!role) {
+      if (cfg.token !== undefined) {
+        return send(reply, 401, 'missing', route.board
+          ? 'not signed in: open the dashboard once as /admin/queues?token=<TENSORPOOL_API_TOKEN>, or send "Authorization: Bearer <TENSORPOOL_API_TOKEN>"'
+          : 'missing Authorization header: send "Authorization: Bearer <TENSORPOOL_API_TOKEN>"');
+      }
+      role = 'user'; // no API token: open (loopback or --insecure-no-auth)
+    }
+    if (route.board && !READ_METHODS.has(req.method) && role !== 'admin') {
+      return send(reply, 403, 'forbidden', cfg.adminToken === undefined
+        ? 'the queue dashboard is read-only: start the API with TENSORPOOL_ADMIN_TOKEN to change queues'
+        : 'changing queues from the dashboard needs the admin token (TENSORPOOL_ADMIN_TOKEN)');
+    }
+    return undefined;
   };
 }

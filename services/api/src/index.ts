@@ -1,2 +1,5 @@
-export { buildServer, type ApiOptions } from './server.js';
-export { bearerAuth, isProtected } from './auth.js';
+export { buildServer, type ApiOptions, type ApiServer } from './server.js';
+export { resolveConfig, type ApiConfig } from './config.js';
+export { authHook, type RouteAuth } from './auth.js';
+export { checkListen, isLoopback } from './bind.js';
+export { sameSecret } from './secret.js';

@@ -1,24 +1,54 @@
 import type { Command } from 'commander';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
-import { buildServer } from '@tensorpool/api';
+import { buildServer, checkListen, resolveConfig, type ApiOptions } from '@tensorpool/api';
 import { stderrLogger, untilSignal } from '@tensorpool/queue';
 
-/** `tensorpool serve`: the HTTP API (jobs, /healthz, /metrics, /docs, /admin/queues). */
+interface ServeFlags {
+  port: number;
+  host: string;
+  insecureNoAuth: boolean;
+  publicMetrics?: boolean;
+  bodyLimit?: number;
+  rateLimit?: number;
+  rateWindowMs?: number;
+}
+
+/** Flag value as a non-negative integer; the API's options check the range and name the option. */
+const int = (flag: string) => (v: string): number => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`);
+  return n;
+};
+
+/**
+ * `tensorpool serve`: the HTTP API (jobs, /healthz, /metrics, /docs, /admin/queues).
+ * Refuses to listen beyond loopback without TENSORPOOL_API_TOKEN unless --insecure-no-auth.
+ */
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the HTTP API: /jobs, /healthz, /metrics, OpenAPI at /docs, Bull Board at /admin/queues (TENSORPOOL_API_TOKEN enables bearer auth)')
+    .description('serve the HTTP API: /jobs, /healthz, /metrics, OpenAPI at /docs, Bull Board at /admin/queues (TENSORPOOL_API_TOKEN: bearer auth, TENSORPOOL_ADMIN_TOKEN: board may change queues)')
     .option('--port <n>', 'port', (v) => {
       const n = Number(v);
       if (!Number.isSafeInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535, got '${v}'`);
       return n;
     }, Number(process.env.PORT) || DEFAULTS.apiPort)
-    .option('--host <addr>', 'address to listen on', '0.0.0.0')
-    .action(async (o: { port: number; host: string }) => {
-      const app = await buildServer();
+    .option('--host <addr>', 'address to listen on (beyond loopback only with a token or --insecure-no-auth)', '0.0.0.0')
+    .option('--insecure-no-auth', 'serve without TENSORPOOL_API_TOKEN on a non-loopback address (anyone who reaches it can queue and cancel jobs)', false)
+    .option('--public-metrics', 'serve /metrics without a token (also TENSORPOOL_PUBLIC_METRICS=1)')
+    .option('--body-limit <bytes>', `largest request body (default ${DEFAULTS.api.bodyBytes}, TENSORPOOL_API_BODY_BYTES)`, int('--body-limit'))
+    .option('--rate-limit <n>', `mutating requests per route and client per window (default ${DEFAULTS.api.rateLimitMax}, TENSORPOOL_API_RATE_MAX)`, int('--rate-limit'))
+    .option('--rate-window-ms <ms>', `rate-limit window (default ${DEFAULTS.api.rateLimitWindowMs}, TENSORPOOL_API_RATE_WINDOW_MS)`, int('--rate-window-ms'))
+    .action(async (o: ServeFlags) => {
+      const opts: ApiOptions = { publicMetrics: o.publicMetrics, bodyBytes: o.bodyLimit, rateLimitMax: o.rateLimit, rateLimitWindowMs: o.rateWindowMs };
+      const cfg = resolveConfig(opts);
+      checkListen(o.host, cfg.token !== undefined, o.insecureNoAuth);
+      const app = await buildServer(opts);
+      const stop = untilSignal(); // before the "listening" line: whoever reads it may signal at once
       const addr = await app.listen({ port: o.port, host: o.host });
-      stderrLogger.info(`api listening on ${addr}${process.env.TENSORPOOL_API_TOKEN ? ' (bearer auth on)' : ' (no TENSORPOOL_API_TOKEN: job routes are open)'}`);
-      const sig = await untilSignal();
+      const mode = cfg.token ? 'bearer auth on' : o.insecureNoAuth ? 'NO AUTH (--insecure-no-auth): anyone who reaches it can queue and cancel jobs' : 'no TENSORPOOL_API_TOKEN: open, loopback only';
+      stderrLogger.info(`api listening on ${addr} (${mode}; dashboard ${cfg.adminToken ? 'may change queues with the admin token' : 'read-only'})`);
+      const sig = await stop;
       stderrLogger.info(`api: ${sig}, closing`);
       await app.close();
     });
