@@ -26,7 +26,7 @@ let app: Awaited<ReturnType<typeof buildServer>>;
 
 beforeAll(async () => {
   process.env.TENSORPOOL_DATA_ROOT = root;
-  app = await buildServer({ prefix, token });
+  app = await buildServer({ prefix, token, rateLimitMax: 1_000_000 });
 });
 afterAll(async () => {
   delete process.env.TENSORPOOL_DATA_ROOT;
