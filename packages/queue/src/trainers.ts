@@ -2,7 +2,8 @@
  * Warm Trainers (Piscina pools with built replicas) reused across shards of
  * the same model, so a worker pays thread start-up and wasm compilation once
  * per model rather than once per shard. A Trainer is used by one shard at a
- * time; concurrent shards of the same model get one each.
+ * time; concurrent shards of the same model get one each. A trainer that
+ * broke during a shard (Trainer.healthy false) is dropped on release.
  */
 import { BackendError } from '@tensorpool/core';
 import { resolveBackendName, type ModelSpec } from '@tensorpool/engine';
@@ -38,7 +39,14 @@ export class TrainerCache {
       this.all.add(trainer);
     }
     const t = trainer;
-    return { trainer: t, release: () => list.push(t) };
+    // A trainer whose thread failed mid-step is broken (half-updated shared state,
+    // a replaced thread): closed and forgotten, the next shard builds a new one.
+    return { trainer: t, release: () => (t.healthy ? list.push(t) : void this.drop(t)) };
+  }
+
+  /** Trainers held (idle or in use). */
+  get size(): number {
+    return this.all.size;
   }
 
   private async drop(t: Trainer): Promise<void> {
