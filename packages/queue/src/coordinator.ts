@@ -27,6 +27,7 @@ import { cleanupJob } from './client.js';
 import { leaseTimings, shardAttempts, type LeaseTimings } from './timing.js';
 import { Evaluator } from './evaluate.js';
 import { silentLogger, type Logger } from './log.js';
+import { hook } from './test-hooks.js';
 
 export interface CoordinatorOptions {
   redisUrl?: string;
@@ -200,6 +201,7 @@ export class Coordinator {
         },
       })),
     });
+    await hook('epoch-queued', { epoch });
   }
 
   private async finishEpoch(job: Job<EpochJobData>): Promise<void> {
@@ -244,6 +246,7 @@ export class Coordinator {
     for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s));
     await this.redis.del(...old);
     this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)} val_acc ${val.accuracy.toFixed(4)}`);
+    await hook('epoch-averaged', { epoch });
 
     const after = await getJobRecord(this.redis, this.keys, jobId);
     if (!after) return;

@@ -22,6 +22,7 @@ import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
+import { hook, threadFault } from './test-hooks.js';
 
 export interface ShardWorkerOptions {
   redisUrl?: string;
@@ -139,11 +140,14 @@ export class ShardWorker {
         batchSize: o.batchSize, augment: o.augment, normalization: o.normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
-          if (now - lastWrite < 1000 && p.step < p.steps) return;
-          lastWrite = now;
-          void setShardProgress(this.redis, this.keys, jobId, shard, p.step / p.steps).catch(() => undefined);
-          void job.updateProgress(Math.round((100 * p.step) / p.steps)).catch(() => undefined);
+          if (now - lastWrite >= 1000 || p.step >= p.steps) {
+            lastWrite = now;
+            void setShardProgress(this.redis, this.keys, jobId, shard, p.step / p.steps).catch(() => undefined);
+            void job.updateProgress(Math.round((100 * p.step) / p.steps)).catch(() => undefined);
+          }
+          return hook('shard-step', { epoch, shard, step: p.step });
         },
+        testFault: threadFault({ epoch, shard }),
       }).catch((e: unknown) => {
         // The trainer rejects (it never returns partial weights) when its signal
         // fires; a cancelled job's shard is skipped, not failed and retried.
@@ -157,6 +161,7 @@ export class ShardWorker {
         ...(keepMoments ? { m: r.adam.m, v: r.adam.v } : {}),
         meta: { samples: r.samples, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds, adamStep: r.adam.step, worker: this.id },
       });
+      await hook('shard-stored', { epoch, shard });
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
       await setShardProgress(this.redis, this.keys, jobId, shard, 1);
