@@ -41,8 +41,11 @@ export interface Proc {
   name: string;
   output(): string;
   exited: Promise<number | null>;
-  /** Resolves with the first line of output matching `re` (already printed or to come); rejects if the process exits first. */
-  waitForLine(re: RegExp, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves with the first line matching `re` printed after character `from`
+   * of output() (default 0: already printed or to come); rejects if the process exits first.
+   */
+  waitForLine(re: RegExp, from?: number): Promise<string>;
   /** Lets a process paused at a test hook go on (SIGUSR2). */
   release(): void;
 }
@@ -90,8 +93,9 @@ export class Cluster {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const p: Proc = {
       child, name, output: () => out, exited,
-      waitForLine: (re, timeoutMs = 120_000) => new Promise<string>((resolve, reject) => {
-        const seen = out.split('\n').find((l) => re.test(l));
+      waitForLine: (re, from = 0) => new Promise<string>((resolve, reject) => {
+        const timeoutMs = 120_000;
+        const seen = out.slice(from).split('\n').find((l) => re.test(l));
         if (seen !== undefined) return resolve(seen);
         const timer = setTimeout(() => done(new Error(`timed out waiting for ${re} from ${name}\n${this.logs()}`)), timeoutMs);
         const onLine = (l: string) => re.test(l) && done(undefined, l);

@@ -61,7 +61,7 @@ export class Coordinator {
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);
     this.log = opts.log ?? silentLogger;
-    this.redis = connectRedis(opts.redisUrl);
+    this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
     this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: opts.modelsDir ?? DEFAULTS.modelsDir });

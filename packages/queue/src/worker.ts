@@ -65,7 +65,7 @@ export class ShardWorker {
     this.log = opts.log ?? silentLogger;
     this.threads = opts.threads;
     this.concurrency = opts.concurrency ?? 1;
-    this.redis = connectRedis(opts.redisUrl);
+    this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     const t = leaseTimings(opts.timings);
     this.worker = new Worker<ShardJobData, ShardOutcome>(this.keys.shardQueue, (job) => this.process(job), {
