@@ -15,7 +15,7 @@ const EPOCHS = 4;
 const SHARDS = 3;
 const LIMIT = 768; // 256 samples per shard: 16 steps of 16
 const plan = faultPlan(SEED, { epochs: EPOCHS, shards: SHARDS, steps: 16 }, [
-  'kill-worker', 'kill-worker', 'kill-worker', 'term-worker', 'term-worker', 'kill-coordinator', 'kill-coordinator', 'kill-coordinator',
+  'kill-worker', 'kill-worker', 'kill-worker-stored', 'term-worker', 'term-worker', 'kill-coordinator', 'kill-coordinator', 'kill-coordinator',
 ]);
 // Short leases: a killed worker's shard is handed on within seconds; stalls (even false ones) only cost a re-run.
 const c = new Cluster('chaos', { TENSORPOOL_LOCK_MS: '3000', TENSORPOOL_STALLED_MS: '1000', TENSORPOOL_MAX_STALLED: '100' });

@@ -5,11 +5,13 @@
  * stored, each epoch queued and averaged), so every fault fires.
  *
  *   { kind: 'kill-worker', at: 'shard-step', epoch: 2, shard: 1, step: 7 }
+ *   { kind: 'kill-worker-stored', at: 'shard-stored', epoch: 0, shard: 2 }
  *   { kind: 'kill-coordinator', at: 'epoch-averaged', epoch: 0 }
  */
 import { Random } from '@tensorpool/core';
 
-export type FaultKind = 'kill-worker' | 'term-worker' | 'kill-coordinator';
+/** kill-worker-stored: SIGKILL right after the result is stored, before BullMQ hears of it (the duplicate path). */
+export type FaultKind = 'kill-worker' | 'kill-worker-stored' | 'term-worker' | 'kill-coordinator';
 
 export interface Fault {
   kind: FaultKind;
@@ -41,8 +43,7 @@ export function faultPlan(seed: number, shape: PlanShape, kinds: FaultKind[]): F
       const slot = shardSlots.pop()!;
       const epoch = Math.floor(slot / shape.shards);
       const shard = slot % shape.shards;
-      // A kill right after the result is stored (before BullMQ hears of it) exercises the duplicate path.
-      if (kind === 'kill-worker' && r.int(3) === 0) plan.push({ kind, at: 'shard-stored', epoch, shard, fired: false });
+      if (kind === 'kill-worker-stored') plan.push({ kind, at: 'shard-stored', epoch, shard, fired: false });
       else plan.push({ kind, at: 'shard-step', epoch, shard, step: 1 + r.int(shape.steps), fired: false });
     }
   }

@@ -8,6 +8,7 @@
 import { BackendError } from '@tensorpool/core';
 import { resolveBackendName, type ModelSpec } from '@tensorpool/engine';
 import { Trainer } from '@tensorpool/training';
+import { silentLogger, type Logger } from './log.js';
 
 export interface TrainerKey {
   spec: ModelSpec;
@@ -27,6 +28,8 @@ export class TrainerCache {
   private readonly idle = new Map<string, Trainer[]>();
   private readonly all = new Set<Trainer>();
 
+  constructor(private readonly log: Logger = silentLogger) {}
+
   async acquire(k: TrainerKey): Promise<{ trainer: Trainer; release: () => void }> {
     const key = JSON.stringify([k.spec, k.batchSize, k.learningRate, k.threads ?? 0]);
     const list = this.idle.get(key) ?? [];
@@ -41,7 +44,14 @@ export class TrainerCache {
     const t = trainer;
     // A trainer whose thread failed mid-step is broken (half-updated shared state,
     // a replaced thread): closed and forgotten, the next shard builds a new one.
-    return { trainer: t, release: () => (t.healthy ? list.push(t) : void this.drop(t)) };
+    return {
+      trainer: t,
+      release: () => {
+        if (t.healthy) return void list.push(t);
+        this.log.info(`dropped a broken trainer (${t.threads} threads); the next shard builds a new one`);
+        void this.drop(t);
+      },
+    };
   }
 
   /** Trainers held (idle or in use). */

@@ -57,7 +57,7 @@ export class ShardWorker {
   private busy = 0;
   private shardsDone = 0;
   private imagesPerSecond = 0;
-  private readonly trainers = new TrainerCache();
+  private readonly trainers: TrainerCache;
 
   constructor(opts: ShardWorkerOptions = {}) {
     this.id = opts.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
@@ -65,6 +65,7 @@ export class ShardWorker {
     this.log = opts.log ?? silentLogger;
     this.threads = opts.threads;
     this.concurrency = opts.concurrency ?? 1;
+    this.trainers = new TrainerCache(this.log);
     this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     const t = leaseTimings(opts.timings);
