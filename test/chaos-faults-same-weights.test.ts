@@ -42,7 +42,7 @@ async function inject(f: Fault, proc: Proc): Promise<void> {
 }
 
 describe('chaos', () => {
-  it(`survives ${plan.length} seeded faults (seed ${SEED}) with the undisturbed run's weights`, { timeout: 300_000 }, async () => {
+  it(`survives ${plan.length} seeded faults (seed ${SEED}) with the undisturbed run's weights`, { timeout: 480_000 }, async () => {
     // Faults are injected one after another; a planned point hit again (a re-run
     // after an earlier fault) or after the plan is done is released.
     let chain = Promise.resolve();
@@ -58,7 +58,7 @@ describe('chaos', () => {
     startWorker();
     startWorker();
     const job = c.enqueue(['--epochs', String(EPOCHS), '--shards', String(SHARDS), '--limit', String(LIMIT)]);
-    const done = await c.waitForState(job, undefined, 240_000);
+    const done = await c.waitForState(job, undefined, 400_000);
     await chain;
     expect(errors).toEqual([]);
     expect(done.state, `${done.error}\n${c.logs()}`).toBe('completed');
