@@ -4,7 +4,7 @@
  * Redis under a key prefix of the test's own, and cleans up after it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,41 @@ export const TINY_SPEC = {
   ],
 };
 
+/** A test-hook announcement (packages/queue/src/test-hooks.ts) parsed from a process's stderr. */
+export interface HookLine {
+  at: string;
+  epoch: number;
+  shard?: number;
+  step?: number;
+  paused: boolean;
+  proc: Proc;
+}
+
 export interface Proc {
   child: ChildProcess;
   name: string;
   output(): string;
   exited: Promise<number | null>;
+  /**
+   * Resolves with the first line matching `re` printed after character `from`
+   * of output() (default 0: already printed or to come); rejects if the process exits first.
+   */
+  waitForLine(re: RegExp, from?: number): Promise<string>;
+  /** Lets a process paused at a test hook go on (SIGUSR2). */
+  release(): void;
+}
+
+/** TENSORPOOL_TEST_HOOKS for a process (rules: see packages/queue/src/test-hooks.ts). */
+export function hooks(...rules: object[]): Record<string, string> {
+  return { TENSORPOOL_TEST_HOOKS: JSON.stringify(rules) };
+}
+
+const HOOK_RE = /^tensorpool-test-hook: (\S+) epoch=(\d+)(?: shard=(\d+))?(?: step=(\d+))? pid=\d+( paused)?$/;
+
+function parseHook(line: string, proc: Proc): HookLine | undefined {
+  const m = HOOK_RE.exec(line);
+  if (!m) return undefined;
+  return { at: m[1], epoch: Number(m[2]), ...(m[3] ? { shard: Number(m[3]) } : {}), ...(m[4] ? { step: Number(m[4]) } : {}), paused: Boolean(m[5]), proc };
 }
 
 export class Cluster {
@@ -40,8 +70,10 @@ export class Cluster {
   readonly client: QueueClient;
   readonly env: NodeJS.ProcessEnv;
   private readonly procs: Proc[] = [];
+  private readonly hookListeners: Array<(h: HookLine) => void> = [];
 
   constructor(name: string, env: Record<string, string> = {}) {
+    const redisUrl = env.REDIS_URL;
     this.prefix = `tp-e2e-${name}-${process.pid}-${Date.now().toString(36)}`;
     this.dir = mkdtempSync(join(tmpdir(), `tp-e2e-${name}-`));
     this.specFile = join(this.dir, 'tiny.json');
@@ -51,26 +83,74 @@ export class Cluster {
       ...process.env, TENSORPOOL_PREFIX: this.prefix, TENSORPOOL_LOCK_MS: '5000', TENSORPOOL_STALLED_MS: '2000',
       FORCE_COLOR: '0', ...env,
     };
-    this.client = new QueueClient({ prefix: this.prefix });
+    this.client = new QueueClient({ prefix: this.prefix, ...(redisUrl ? { redisUrl } : {}) });
   }
 
-  start(name: string, args: string[]): Proc {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  start(name: string, args: string[], env: Record<string, string> = {}): Proc {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
+    const lineWaiters = new Set<(line: string) => void>();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const p = { child, name, output: () => out, exited };
+    const p: Proc = {
+      child, name, output: () => out, exited,
+      waitForLine: (re, from = 0) => new Promise<string>((resolve, reject) => {
+        const timeoutMs = 120_000;
+        const seen = out.slice(from).split('\n').find((l) => re.test(l));
+        if (seen !== undefined) return resolve(seen);
+        const timer = setTimeout(() => done(new Error(`timed out waiting for ${re} from ${name}\n${this.logs()}`)), timeoutMs);
+        const onLine = (l: string) => re.test(l) && done(undefined, l);
+        const onExit = () => done(new Error(`${name} exited before printing ${re}\n${this.logs()}`));
+        function done(e?: Error, l?: string) {
+          clearTimeout(timer);
+          lineWaiters.delete(onLine);
+          child.off('exit', onExit);
+          if (e) reject(e);
+          else resolve(l!);
+        }
+        lineWaiters.add(onLine);
+        child.once('exit', onExit);
+      }),
+      release: () => void child.kill('SIGUSR2'),
+    };
+    // Lines are split per stream (a line of stdout and one of stderr may arrive interleaved).
+    const lineReader = () => {
+      let partial = '';
+      return (d: Buffer) => {
+        out += d;
+        partial += d;
+        const lines = partial.split('\n');
+        partial = lines.pop()!;
+        for (const l of lines) {
+          for (const w of [...lineWaiters]) w(l);
+          const h = parseHook(l, p);
+          if (h) for (const f of this.hookListeners) f(h);
+        }
+      };
+    };
+    child.stdout!.on('data', lineReader());
+    child.stderr!.on('data', lineReader());
     this.procs.push(p);
     return p;
   }
 
-  coordinator(): Proc {
-    return this.start('coordinator', ['coordinator', '--threads', '1', '--models-dir', join(this.dir, 'models')]);
+  /** Calls `f` for every test-hook announcement of every process started from now on. */
+  onHook(f: (h: HookLine) => void): void {
+    this.hookListeners.push(f);
   }
 
-  worker(id: string): Proc {
-    return this.start(id, ['worker', '--threads', '1', '--id', id]);
+  /** Final weights of a completed job, from its saved model (weights.bin). */
+  async finalWeights(jobId: string): Promise<Float32Array> {
+    const dir = (await this.client.metrics(jobId)).modelDir as string;
+    const b = readFileSync(join(dir, 'weights.bin'));
+    return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  }
+
+  coordinator(env: Record<string, string> = {}, name = 'coordinator'): Proc {
+    return this.start(name, ['coordinator', '--threads', '1', '--models-dir', join(this.dir, 'models')], env);
+  }
+
+  worker(id: string, env: Record<string, string> = {}): Proc {
+    return this.start(id, ['worker', '--threads', '1', '--id', id], env);
   }
 
   /** Resolves once these workers' heartbeats are in Redis (they are connected and idle). */

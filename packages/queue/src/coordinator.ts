@@ -31,6 +31,7 @@ import { dataRoot } from './data-ref.js';
 import { leaseTimings, shardAttempts, type LeaseTimings } from './timing.js';
 import { Evaluator } from './evaluate.js';
 import { silentLogger, type Logger } from './log.js';
+import { hook } from './test-hooks.js';
 
 export interface CoordinatorOptions {
   redisUrl?: string;
@@ -66,7 +67,7 @@ export class Coordinator {
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);
     this.log = opts.log ?? silentLogger;
-    this.redis = connectRedis(opts.redisUrl);
+    this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
     this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot) });
@@ -220,6 +221,7 @@ export class Coordinator {
         },
       })),
     });
+    await hook('epoch-queued', { epoch });
   }
 
   private async finishEpoch(job: Job<EpochJobData>): Promise<void> {
@@ -264,6 +266,7 @@ export class Coordinator {
     for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s));
     await this.redis.del(...old);
     this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)} val_acc ${val.accuracy.toFixed(4)}`);
+    await hook('epoch-averaged', { epoch });
 
     const after = await getJobRecord(this.redis, this.keys, jobId);
     if (!after) return;

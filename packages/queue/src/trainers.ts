@@ -2,7 +2,8 @@
  * Warm Trainers (Piscina pools with built replicas) reused across shards of
  * the same model, so a worker pays thread start-up and wasm compilation once
  * per model rather than once per shard. A Trainer is used by one shard at a
- * time; concurrent shards of the same model get one each.
+ * time; concurrent shards of the same model get one each. A trainer that
+ * broke during a shard (Trainer.healthy false) is dropped on release.
  *
  * Bounded: at most `maxIdle` idle trainers are kept (DEFAULTS.limits.trainers),
  * a different model evicts idle trainers of other models, and the map's keys
@@ -12,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { BackendError, limits } from '@tensorpool/core';
 import { resolveBackendName, type ModelSpec } from '@tensorpool/engine';
 import { Trainer } from '@tensorpool/training';
+import { silentLogger, type Logger } from './log.js';
 
 export interface TrainerKey {
   spec: ModelSpec;
@@ -36,8 +38,11 @@ export class TrainerCache {
   private readonly all = new Set<Trainer>();
   private readonly maxIdle: number;
 
-  constructor(opts: { maxIdle?: number } = {}) {
+  private readonly log: Logger;
+
+  constructor(opts: { maxIdle?: number; log?: Logger } = {}) {
     this.maxIdle = opts.maxIdle ?? limits().trainers;
+    this.log = opts.log ?? silentLogger;
   }
 
   async acquire(k: TrainerKey): Promise<{ trainer: Trainer; release: () => void }> {
@@ -56,12 +61,16 @@ export class TrainerCache {
     }
     const t = trainer;
     let released = false;
+    // A trainer whose thread failed mid-step is broken (half-updated shared state,
+    // a replaced thread): closed and forgotten, the next shard builds a new one.
     return {
       trainer: t,
       release: () => {
         if (released) return;
         released = true;
-        this.park(key, t);
+        if (t.healthy) return this.park(key, t);
+        this.log.info(`dropped a broken trainer (${t.threads} threads); the next shard builds a new one`);
+        void this.drop(t);
       },
     };
   }

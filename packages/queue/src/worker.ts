@@ -25,6 +25,7 @@ import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
+import { hook, threadFault } from './test-hooks.js';
 
 export interface ShardWorkerOptions {
   redisUrl?: string;
@@ -72,8 +73,8 @@ export class ShardWorker {
     this.concurrency = opts.concurrency ?? 1;
     this.dataRoot = dataRoot(opts.dataRoot);
     // One warm trainer per concurrent shard stays idle between shards, within the limit otherwise.
-    this.trainers = new TrainerCache({ maxIdle: Math.max(limits().trainers, this.concurrency) });
-    this.redis = connectRedis(opts.redisUrl);
+    this.trainers = new TrainerCache({ maxIdle: Math.max(limits().trainers, this.concurrency), log: this.log });
+    this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     const t = leaseTimings(opts.timings);
     this.worker = new Worker<ShardJobData, ShardOutcome>(this.keys.shardQueue, (job) => this.process(job), {
@@ -149,11 +150,14 @@ export class ShardWorker {
         batchSize: o.batchSize, augment: o.augment, normalization: o.normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
-          if (now - lastWrite < 1000 && p.step < p.steps) return;
-          lastWrite = now;
-          void setShardProgress(this.redis, this.keys, jobId, shard, p.step / p.steps).catch(() => undefined);
-          void job.updateProgress(Math.round((100 * p.step) / p.steps)).catch(() => undefined);
+          if (now - lastWrite >= 1000 || p.step >= p.steps) {
+            lastWrite = now;
+            void setShardProgress(this.redis, this.keys, jobId, shard, p.step / p.steps).catch(() => undefined);
+            void job.updateProgress(Math.round((100 * p.step) / p.steps)).catch(() => undefined);
+          }
+          return hook('shard-step', { epoch, shard, step: p.step });
         },
+        testFault: threadFault({ epoch, shard }),
       }).catch((e: unknown) => {
         // The trainer rejects (it never returns partial weights) when its signal
         // fires; a cancelled job's shard is skipped, not failed and retried.
@@ -167,6 +171,7 @@ export class ShardWorker {
         ...(keepMoments ? { m: r.adam.m, v: r.adam.v } : {}),
         meta: { samples: r.samples, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds, adamStep: r.adam.step, worker: this.id },
       });
+      await hook('shard-stored', { epoch, shard });
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
       await setShardProgress(this.redis, this.keys, jobId, shard, 1);

@@ -10,20 +10,33 @@
  * step's tasks to distinct idle threads (concurrentTasksPerWorker 1, and every
  * thread is idle because the trainer awaits the whole previous step).
  *
- * Control block (SharedArrayBuffer): Int32 [arrived, failed], then Float64
- * lossSum per slot. The trainer zeroes it before posting a step.
+ * Control block (SharedArrayBuffer): Int32 [arrived | ABORTED bit, failed],
+ * then Float64 lossSum per slot. The trainer zeroes it before posting a step.
+ * When a task of the step dies or throws without arriving (its thread exited,
+ * a bug outside the caught gradient), the trainer sets the ABORTED bit in the
+ * same word the others wait on and notifies: they stop waiting at once and
+ * fail the step (no Adam update), instead of waiting out BARRIER_TIMEOUT_MS.
  */
 import { TrainingError, type GradientsTask, type ReduceAdamTask } from '@tensorpool/core';
 import { adamUpdate } from '@tensorpool/engine';
 
 const ARRIVED = 0;
 const FAILED = 1;
+/** Set in the ARRIVED word (so a waiter's Atomics.wait sees the change); the low bits count arrivals. */
+const ABORTED = 1 << 30;
+const COUNT = ABORTED - 1;
 /** Longest a thread waits for the others (a broken invariant fails the step instead of hanging). */
 const BARRIER_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** The Adam part a gradient task carries in fused mode: its slice and the step's scalars. */
 export type FusedAdam = Omit<ReduceAdamTask, 'kind'> & { parties: number };
-export type FusedGradientsTask = GradientsTask & { adam?: FusedAdam };
+/**
+ * Test hook (off unless a caller sets it): the task fails once the other tasks
+ * of its step wait at the barrier, without arriving: 'throw' rejects the task,
+ * 'exit' ends its thread (process.exit in a worker thread).
+ */
+export type ThreadFault = 'throw' | 'exit';
+export type FusedGradientsTask = GradientsTask & { adam?: FusedAdam; fault?: ThreadFault };
 
 export function controlBytes(slots: number): number {
   return 8 + 8 * slots;
@@ -44,29 +57,46 @@ export class StepControl {
     Atomics.store(this.flags, FAILED, 0);
   }
 
+  /** Trainer side, when a task of the step failed: releases the tasks waiting at the barrier. */
+  abort(): void {
+    Atomics.or(this.flags, ARRIVED, ABORTED);
+    Atomics.notify(this.flags, ARRIVED);
+  }
+
   /**
    * Thread side, after its gradient (or its failure): waits for all `parties`
    * tasks; true when every task succeeded with a finite loss, so Adam may run.
+   * Throws when the step was aborted (another task died before arriving).
    */
   arrive(slot: number, lossSum: number, failed: boolean, parties: number): boolean {
     this.losses[slot] = lossSum;
     if (failed) Atomics.store(this.flags, FAILED, 1);
-    let arrived = Atomics.add(this.flags, ARRIVED, 1) + 1;
-    if (arrived >= parties) Atomics.notify(this.flags, ARRIVED);
-    const t0 = Date.now();
-    while (arrived < parties) {
-      if (Date.now() - t0 > BARRIER_TIMEOUT_MS) {
-        Atomics.store(this.flags, FAILED, 1);
-        throw new TrainingError(`gradient threads did not meet within ${BARRIER_TIMEOUT_MS / 1000} s (${arrived} of ${parties}); retry with microBatches > threads to avoid the fused step`);
-      }
-      Atomics.wait(this.flags, ARRIVED, arrived, 1000);
-      arrived = Atomics.load(this.flags, ARRIVED);
-    }
+    const word = Atomics.add(this.flags, ARRIVED, 1) + 1;
+    if ((word & COUNT) >= parties) Atomics.notify(this.flags, ARRIVED);
+    this.waitFor(parties, word);
     if (Atomics.load(this.flags, FAILED)) return false;
     let total = 0;
     for (let k = 0; k < parties; k++) total += this.losses[k];
     // Non-finite loss: no update; the trainer reports it (as in the two-phase step).
     return Number.isFinite(total);
+  }
+
+  /** Test hook side: blocks until `count` tasks wait at the barrier (or the step is aborted). */
+  awaitArrivals(count: number): void {
+    this.waitFor(count, Atomics.load(this.flags, ARRIVED));
+  }
+
+  private waitFor(count: number, word: number): void {
+    const t0 = Date.now();
+    while ((word & COUNT) < count) {
+      if (word & ABORTED) throw new TrainingError('step aborted: another gradient task of this step failed');
+      if (Date.now() - t0 > BARRIER_TIMEOUT_MS) {
+        Atomics.store(this.flags, FAILED, 1);
+        throw new TrainingError(`gradient threads did not meet within ${BARRIER_TIMEOUT_MS / 1000} s (${word & COUNT} of ${count}); retry with microBatches > threads to avoid the fused step`);
+      }
+      Atomics.wait(this.flags, ARRIVED, word, 1000);
+      word = Atomics.load(this.flags, ARRIVED);
+    }
   }
 }
 

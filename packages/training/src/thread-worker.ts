@@ -5,7 +5,7 @@
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
-import { encodeThreadError, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
+import { encodeThreadError, TrainingError, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
 import { reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
 import type { TrainingThreadInit } from './pool.js';
@@ -61,7 +61,11 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
       return { threadId, backend: s.backend };
     case 'gradients': {
       const t = task as FusedGradientsTask;
-      if (!t.adam) return gradients(s, t);
+      if (!t.adam) {
+        const r = gradients(s, t);
+        if (t.fault) injectFault(s, t);
+        return r;
+      }
       // Fused step: gradient, barrier, then this task's slice of reduce + Adam.
       let stats: SampleStats | undefined;
       let error: unknown;
@@ -70,6 +74,7 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
       } catch (e) {
         error = e;
       }
+      if (t.fault) injectFault(s, t);
       const update = s.control.arrive(t.slot, stats?.lossSum ?? NaN, error !== undefined, t.adam.parties);
       if (error !== undefined) throw error;
       if (update) reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, t.adam);
@@ -94,6 +99,13 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
       return { done: true };
     }
   }
+}
+
+/** Test hook (FusedGradientsTask.fault): dies while the step's other tasks wait at the barrier, without arriving. */
+function injectFault(s: ThreadState, t: FusedGradientsTask): never {
+  if (t.adam) s.control.awaitArrivals(t.adam.parties - 1);
+  if (t.fault === 'exit') process.exit(1);
+  throw new TrainingError(`test fault: gradient task ${t.slot} failed on purpose`);
 }
 
 function gradients(s: ThreadState, task: FusedGradientsTask): SampleStats {

@@ -20,7 +20,7 @@ import { epochOrder, type ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
 import { allocateBuffers, paramSlices, viewsOf, type SharedViews } from './shared-state.js';
 import { ThreadPool, type TrainingThreadInit } from './pool.js';
-import { controlBytes, StepControl, type FusedGradientsTask } from './fused-step.js';
+import { controlBytes, StepControl, type FusedGradientsTask, type ThreadFault } from './fused-step.js';
 import { fillBuffer, type BatchSource } from './batcher.js';
 import { splitEven } from './split.js';
 import type { AdamState, EpochOptions, EpochResult, EvalResult, TrainEpochResult } from './types.js';
@@ -74,6 +74,8 @@ export class Trainer {
   private readonly control: StepControl;
   private version = 0;
   private closed = false;
+  /** Why this trainer is broken (a gradient thread failed mid-step), if it is. */
+  private failure?: string;
 
   private constructor(opts: TrainerOptions) {
     this.spec = opts.spec;
@@ -178,22 +180,12 @@ export class Trainer {
         break;
       }
       const n = batchAt(s).length;
-      const parts = splitEven(n, this.microBatches).filter((p) => p.count > 0);
       const t = this.adamStep + 1;
-      const adamOf = (start: number, end: number) => ({ start, end, slots: parts.length, scale: 1 / n, step: t, ...this.adamOptions });
-      // One round trip per step when every micro-batch has its own thread (./fused-step.ts).
-      const fused = parts.length <= this.threads;
-      const fusedSlices = fused ? paramSlices(this.total, parts.length) : [];
-      const gradTasks: FusedGradientsTask[] = parts.map((p, k) => ({
-        kind: 'gradients', slot: k, buffer: buf, start: p.start, count: p.count, weightsVersion: this.version,
-        training: true, seed: opts.seed, epoch: opts.epoch,
-        adam: fused ? { ...adamOf(...(fusedSlices[k] ?? [0, 0])), parties: parts.length } : undefined,
-      }));
-      if (fused) this.control.reset();
-      const pending = this.pool.all(gradTasks);
+      const { tasks, fused, adamOf } = this.stepTasks(n, t, buf, opts, opts.testFault?.step === s + 1 - startStep ? opts.testFault.how : undefined);
+      const pending = this.gradientStep(tasks, fused, opts.epoch, s);
       // Overlap: prepare the next batch while the threads compute this one.
       if (s + 1 < steps) fillBuffer(this.views, (buf + 1) % INPUT_BUFFERS, src, batchAt(s + 1));
-      const stats = (await pending) as SampleStats[];
+      const stats = await pending;
       const stepLoss = stats.reduce((a, r) => a + r.lossSum, 0);
       // A non-finite loss: the fused threads skipped Adam, so the weights are those before this step.
       if (!Number.isFinite(stepLoss)) {
@@ -201,7 +193,9 @@ export class Trainer {
       }
       if (!fused) {
         const adamTasks: ReduceAdamTask[] = slices.map(([start, end]) => ({ kind: 'reduceAdam', ...adamOf(start, end) }));
-        await this.pool.all(adamTasks);
+        await this.pool.all(adamTasks).catch((e: unknown) => {
+          throw this.broke(e, opts.epoch, s);
+        });
       }
       this.adamStep = t;
       this.version++;
@@ -211,7 +205,8 @@ export class Trainer {
       stepsDone = s + 1;
       buf = (buf + 1) % INPUT_BUFFERS;
       const seconds = (performance.now() - t0) / 1000;
-      opts.onProgress?.({ step: s + 1, steps, loss: lossSum / samples, accuracy: correct / samples, imagesPerSecond: samples / Math.max(seconds, 1e-9) });
+      const hook = opts.onProgress?.({ step: s + 1, steps, loss: lossSum / samples, accuracy: correct / samples, imagesPerSecond: samples / Math.max(seconds, 1e-9) });
+      if (hook) await hook;
     }
     const seconds = (performance.now() - t0) / 1000;
     return {
@@ -220,6 +215,52 @@ export class Trainer {
       accuracy: samples ? correct / samples : NaN,
       imagesPerSecond: samples / Math.max(seconds, 1e-9),
     };
+  }
+
+  /**
+   * The gradient tasks of one step of n samples (Adam step t, input buffer buf).
+   * With no more micro-batches than threads they are fused (./fused-step.ts).
+   */
+  private stepTasks(n: number, t: number, buf: number, opts: EpochOptions, fault?: ThreadFault) {
+    const parts = splitEven(n, this.microBatches).filter((p) => p.count > 0);
+    const adamOf = (start: number, end: number) => ({ start, end, slots: parts.length, scale: 1 / n, step: t, ...this.adamOptions });
+    const fused = parts.length <= this.threads;
+    const fusedSlices = fused ? paramSlices(this.total, parts.length) : [];
+    const tasks: FusedGradientsTask[] = parts.map((p, k) => ({
+      kind: 'gradients', slot: k, buffer: buf, start: p.start, count: p.count, weightsVersion: this.version,
+      training: true, seed: opts.seed, epoch: opts.epoch,
+      adam: fused ? { ...adamOf(...(fusedSlices[k] ?? [0, 0])), parties: parts.length } : undefined,
+      ...(fault && k === parts.length - 1 ? { fault } : {}),
+    }));
+    return { tasks, fused, adamOf };
+  }
+
+  /**
+   * Posts a step's gradient tasks (synchronously, before the first await) and
+   * waits for ALL of them to settle. The first failure aborts the barrier so
+   * the tasks waiting there fail at once; the step is then not counted and
+   * this trainer is broken: its shared weights/moments may be half updated and
+   * its pool lost a thread, so it refuses further work (callers drop it).
+   */
+  private async gradientStep(tasks: FusedGradientsTask[], fused: boolean, epoch: number, s: number): Promise<SampleStats[]> {
+    if (fused) this.control.reset();
+    let first: unknown;
+    const runs = tasks.map((task) => this.pool.run(task).catch((e: unknown) => {
+      if (first === undefined) {
+        first = e;
+        if (fused) this.control.abort();
+      }
+      throw e;
+    }));
+    const settled = await Promise.allSettled(runs);
+    if (first !== undefined) throw this.broke(first, epoch, s);
+    return settled.map((r) => (r as PromiseFulfilledResult<SampleStats>).value);
+  }
+
+  /** Marks this trainer broken after a thread failure in step s; returns the error to throw. */
+  private broke(e: unknown, epoch: number, s: number): TrainingError {
+    this.failure = `a gradient thread failed at epoch ${epoch + 1} step ${s + 1}: ${e instanceof Error ? e.message : String(e)}`;
+    return new TrainingError(this.failure, { cause: e });
   }
 
   /** Sets weights (and Adam state, fresh if absent), runs one epoch, returns copies of the new state. */
@@ -287,8 +328,14 @@ export class Trainer {
     await this.pool.close();
   }
 
+  /** False once a gradient thread failed mid-step: the trainer refuses further work and should be closed. */
+  get healthy(): boolean {
+    return !this.closed && this.failure === undefined;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new UsageError('this Trainer was closed');
+    if (this.failure !== undefined) throw new TrainingError(`this Trainer is broken (${this.failure}); close it and create a new one`);
   }
 }
 

@@ -37,9 +37,17 @@ export interface EpochOptions {
   normalization: Normalization;
   /** Skip the first steps of the epoch (resume from a mid-epoch checkpoint). */
   startStep?: number;
-  onProgress?: (p: ProgressInfo) => void;
+  /** Called after every step; a returned promise is awaited before the next step (test hooks pause here). */
+  onProgress?: (p: ProgressInfo) => void | Promise<void>;
   /** Aborting stops after the running step; the result then has interrupted = true. */
   signal?: AbortSignal;
+  /**
+   * Test hook, off by default: at step `step` (1-based, of this call) the last
+   * gradient task fails as `how` says once the others wait at the barrier
+   * (see ThreadFault in ./fused-step.ts). The epoch then rejects and the
+   * trainer is broken (not reusable).
+   */
+  testFault?: { step: number; how: 'throw' | 'exit' };
 }
 
 export interface EpochResult {
