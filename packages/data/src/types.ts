@@ -43,6 +43,8 @@ export interface ImageFolderOptions {
   testFraction?: number;
   /** Seed of the train/test split (default DEFAULTS.seed). */
   seed?: number;
+  /** Called after each file is decoded (or skipped): files done so far, of all files found. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Options for NumPy .npz files. */
