@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, DEFAULTS } from '@tensorpool/core';
 import type { DatasetSplits } from '@tensorpool/data';
-import { fetchToFile } from './fetch.js';
+import { fetchToFile, type RefetchHook } from './fetch.js';
 import { withLock } from './lock.js';
 import { idHex, type Manifest } from './manifest.js';
 import { readDatasetFile } from './read.js';
@@ -27,6 +27,8 @@ export interface DatasetCacheOptions {
   dir?: string;
   budgetBytes?: number;
   env?: Record<string, string | undefined>;
+  /** Called (and awaited) before a chunk that failed its hash check is fetched again: for logs. */
+  onRefetch?: RefetchHook;
 }
 
 export interface CacheEntry {
@@ -47,7 +49,9 @@ export interface OpenedDataset {
 export class DatasetCache {
   readonly dir: string;
   readonly budget: number;
+  private readonly onRefetch?: RefetchHook;
   constructor(readonly store: DatasetStore, opts: DatasetCacheOptions = {}) {
+    this.onRefetch = opts.onRefetch;
     const env = opts.env ?? process.env;
     this.dir = opts.dir ?? env.TENSORPOOL_CACHE_DIR ?? join(homedir(), '.cache', 'tensorpool', 'datasets');
     const budgetText = env.TENSORPOOL_CACHE_BYTES;
@@ -88,6 +92,16 @@ export class DatasetCache {
     return m;
   }
 
+  /**
+   * Marks a file most recently used: mtime = now, or just after the newest
+   * entry, so uses within one millisecond still order strictly.
+   */
+  private async touch(path: string): Promise<void> {
+    const newest = (await this.entries()).at(-1)?.lastUsed.getTime() ?? 0;
+    const t = new Date(Math.max(Date.now(), newest + 1));
+    await utimes(path, t, t);
+  }
+
   /** Makes sure the dataset's verified file is in the cache; returns its path. */
   private async ensure(m: Manifest): Promise<Omit<OpenedDataset, 'splits' | 'manifest'> & { path: string }> {
     const path = this.file(m.id);
@@ -97,7 +111,7 @@ export class DatasetCache {
     return withLock(`${path}.lock`, async () => {
       if ((await stat(path).catch(() => null))?.size === m.bytes) return cached; // another process fetched it meanwhile
       await this.makeRoom(m.bytes, m.id);
-      const stats = await fetchToFile(this.store, m, path);
+      const stats = await fetchToFile(this.store, m, path, this.onRefetch);
       return { path, fetched: true, ...stats };
     });
   }
@@ -107,9 +121,8 @@ export class DatasetCache {
     const m = await this.manifest(ref);
     for (let attempt = 0; ; attempt++) {
       const e = await this.ensure(m);
-      const now = new Date();
       try {
-        await utimes(e.path, now, now); // last use, for LRU
+        await this.touch(e.path);
         const splits = await readDatasetFile(e.path, `dataset ${m.id}${m.name ? ` (${m.name})` : ''}`);
         return { splits, manifest: m, fetched: e.fetched, chunksFetched: e.chunksFetched, chunksRefetched: e.chunksRefetched };
       } catch (err) {

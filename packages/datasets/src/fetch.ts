@@ -16,7 +16,10 @@ export interface FetchStats {
   chunksRefetched: number;
 }
 
-async function verifiedChunk(store: DatasetStore, m: Manifest, i: number, stats: FetchStats): Promise<Uint8Array> {
+/** Told which chunk failed its hash check, before it is fetched again. */
+export type RefetchHook = (info: { dataset: string; chunk: number; chunks: number }) => void | Promise<void>;
+
+async function verifiedChunk(store: DatasetStore, m: Manifest, i: number, stats: FetchStats, onRefetch?: RefetchHook): Promise<Uint8Array> {
   const what = `dataset ${m.id} chunk ${i} of ${m.chunks.length}`;
   const want = chunkLength(m.bytes, m.chunkSize, i);
   for (let attempt = 1; attempt <= 2; attempt++) {
@@ -24,13 +27,16 @@ async function verifiedChunk(store: DatasetStore, m: Manifest, i: number, stats:
     stats.chunksFetched++;
     if (c === null) throw new DataError(`${what} is missing from the store (${store.description}); push the dataset again`);
     if (c.length === want && sha256Hex(c) === m.chunks[i]) return c;
-    if (attempt === 1) stats.chunksRefetched++;
+    if (attempt === 1) {
+      stats.chunksRefetched++;
+      await onRefetch?.({ dataset: m.id, chunk: i, chunks: m.chunks.length });
+    }
   }
   throw new DataError(`${what} is corrupt in the store (${store.description}): its SHA-256 does not match the manifest after 2 fetches; remove it with 'tensorpool dataset rm ${m.id}' and push it again`);
 }
 
 /** Writes the dataset to `path` (via `path`.part, renamed when complete and verified). */
-export async function fetchToFile(store: DatasetStore, m: Manifest, path: string): Promise<FetchStats> {
+export async function fetchToFile(store: DatasetStore, m: Manifest, path: string, onRefetch?: RefetchHook): Promise<FetchStats> {
   const stats: FetchStats = { chunksFetched: 0, chunksRefetched: 0 };
   const part = `${path}.part`;
   const fh = await open(part, 'w');
@@ -38,7 +44,7 @@ export async function fetchToFile(store: DatasetStore, m: Manifest, path: string
   try {
     let offset = 0;
     for (let i = 0; i < m.chunks.length; i++) {
-      const c = await verifiedChunk(store, m, i, stats);
+      const c = await verifiedChunk(store, m, i, stats, onRefetch);
       whole.update(c);
       await fh.write(c, 0, c.length, offset);
       offset += c.length;

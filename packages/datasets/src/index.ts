@@ -8,7 +8,7 @@ export { RedisDatasetStore, type RedisStoreOptions } from './redis-store.js';
 export { FileDatasetStore } from './file-store.js';
 export { openDatasetStore, type OpenStoreOptions } from './open-store.js';
 export { pushDataset, type PushOptions, type PushProgress, type PushResult } from './push.js';
-export { fetchToFile, type FetchStats } from './fetch.js';
+export { fetchToFile, type FetchStats, type RefetchHook } from './fetch.js';
 export { parseDataset, readDatasetFile } from './read.js';
 export { DatasetCache, type DatasetCacheOptions, type CacheEntry, type OpenedDataset } from './cache.js';
 export { withLock } from './lock.js';

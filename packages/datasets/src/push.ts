@@ -59,6 +59,7 @@ async function checkBudget(store: DatasetStore, id: string, needed: number): Pro
 
 export async function pushDataset(store: DatasetStore, d: DatasetSplits, opts: PushOptions = {}): Promise<PushResult> {
   const chunkSize = opts.chunkSize ?? DEFAULTS.datasetChunkBytes;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1024 || chunkSize > 256 * 1024 * 1024) throw new DataError(`chunk size must be 1 KiB..256 MiB, got ${chunkSize}`);
   const name = opts.name === undefined ? undefined : checkName(opts.name);
   const s = serialize(d);
   const { id, chunks } = digest(s.parts(), chunkSize);
