@@ -6,7 +6,7 @@ export { datasetKeys, type DatasetKeys } from './keys.js';
 export type { DatasetStore, StoreUsage } from './store.js';
 export { RedisDatasetStore, type RedisStoreOptions } from './redis-store.js';
 export { FileDatasetStore } from './file-store.js';
-export { openDatasetStore, type OpenStoreOptions } from './open-store.js';
+export { openDatasetStore, openDatasetCache, type OpenStoreOptions } from './open-store.js';
 export { pushDataset, type PushOptions, type PushProgress, type PushResult } from './push.js';
 export { fetchToFile, type FetchStats, type RefetchHook } from './fetch.js';
 export { parseDataset, readDatasetFile } from './read.js';

@@ -11,6 +11,7 @@ import { UsageError } from '@tensorpool/core';
 import { FileDatasetStore } from './file-store.js';
 import { RedisDatasetStore } from './redis-store.js';
 import type { DatasetStore } from './store.js';
+import { DatasetCache, type DatasetCacheOptions } from './cache.js';
 import { parseBytes } from './units.js';
 
 export interface OpenStoreOptions {
@@ -29,4 +30,12 @@ export function openDatasetStore(redis: Redis, opts: OpenStoreOptions = {}): Dat
   if (kind === 'redis') return new RedisDatasetStore(redis, { prefix: opts.prefix ?? env.TENSORPOOL_PREFIX, budgetBytes: budget });
   if (kind.startsWith('file://')) return new FileDatasetStore(fileURLToPath(kind), budget ?? null);
   throw new UsageError(`TENSORPOOL_DATASET_STORE must be 'redis' or a file:///absolute/dir URL, got '${kind}'`);
+}
+
+/**
+ * The worker/coordinator integration point: this machine's cache in front of
+ * the environment's store. `cache.get(idOrName)` returns what loadDataset returns.
+ */
+export function openDatasetCache(redis: Redis, opts: OpenStoreOptions & Omit<DatasetCacheOptions, 'env'> = {}): DatasetCache {
+  return new DatasetCache(openDatasetStore(redis, opts), { ...opts, env: opts.env });
 }
