@@ -33,9 +33,10 @@ export function openDatasetStore(redis: Redis, opts: OpenStoreOptions = {}): Dat
 }
 
 /**
- * The worker/coordinator integration point: this machine's cache in front of
- * the environment's store. `cache.get(idOrName)` returns what loadDataset returns.
+ * The worker/coordinator integration point: this machine's cache
+ * (TENSORPOOL_CACHE_DIR, TENSORPOOL_CACHE_BYTES) in front of the
+ * environment's store. `cache.get(idOrName)` returns what loadDataset returns.
  */
-export function openDatasetCache(redis: Redis, opts: OpenStoreOptions & Omit<DatasetCacheOptions, 'env'> = {}): DatasetCache {
-  return new DatasetCache(openDatasetStore(redis, opts), { ...opts, env: opts.env });
+export function openDatasetCache(redis: Redis, opts: OpenStoreOptions & { cacheDir?: string; cacheBytes?: number; onRefetch?: DatasetCacheOptions['onRefetch'] } = {}): DatasetCache {
+  return new DatasetCache(openDatasetStore(redis, opts), { dir: opts.cacheDir, budgetBytes: opts.cacheBytes, env: opts.env, onRefetch: opts.onRefetch });
 }
