@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { loadDataset } from '@tensorpool/data';
-import { formatBytes, parseBytes, pushDataset } from '@tensorpool/datasets';
+import { formatBytes, NAME_RE, parseBytes, pushDataset } from '@tensorpool/datasets';
 import { withDatasetStore } from '../dataset-store.js';
 import { parseFraction, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { PushProgressLine } from './push-progress.js';
@@ -22,6 +22,11 @@ function parseShape(v: string): [number, number, number] {
     throw new UsageError(`--shape must be HxWxC with C 1 or 3, e.g. 100x100x3, got '${v}'`);
   }
   return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+function parseName(v: string): string {
+  if (!NAME_RE.test(v)) throw new UsageError(`--name must be 1..64 letters, digits, '_', '.', '-', starting with a letter or digit, got '${v}'`);
+  return v;
 }
 
 /** TENSORPOOL_DATASET_CHUNK_BYTES (default DEFAULTS.datasetChunkBytes): chunk size of new pushes. */
@@ -65,7 +70,7 @@ export function registerPush(dataset: Command): void {
     .command('push')
     .description('decode a dataset (image folder, .npz, fashion-mnist) and upload it to the dataset store; prints its id')
     .argument('<ref>', "an image folder root/<label>/*, a .npz file or 'fashion-mnist' (anything --data accepts)")
-    .option('--name <name>', 'a name that points at this dataset (letters, digits, _ . -)')
+    .option('--name <name>', 'a name that points at this dataset (letters, digits, _ . -)', parseName)
     .option('--test-fraction <f>', 'image folders: fraction held out as the test set (seeded, stratified)', parseFraction('--test-fraction'), DEFAULTS.testFraction)
     .option('--seed <n>', 'seed of the train/test split (as train --seed)', parseNonNegativeInt('--seed'), DEFAULTS.seed)
     .option('--limit <n>', 'keep the first N training samples', parsePositiveInt('--limit'))
