@@ -13,3 +13,4 @@ export { parseDataset, readDatasetFile } from './read.js';
 export { DatasetCache, type DatasetCacheOptions, type CacheEntry, type OpenedDataset } from './cache.js';
 export { withLock } from './lock.js';
 export { formatBytes, parseBytes } from './units.js';
+export { extractTar } from './tar.js';
