@@ -22,6 +22,7 @@ import { idHex, type Manifest } from './manifest.js';
 import { readDatasetFile } from './read.js';
 import type { DatasetStore } from './store.js';
 import { parseBytes } from './units.js';
+import { selectSplits, type SelectOptions } from './select.js';
 
 export interface DatasetCacheOptions {
   dir?: string;
@@ -135,5 +136,11 @@ export class DatasetCache {
   /** What the queue's dataset loader needs: the same DatasetSplits loadDataset returns. */
   async get(ref: string): Promise<DatasetSplits> {
     return (await this.open(ref)).splits;
+  }
+
+  /** As loadDataset(ref, opts) for a stored dataset: shape checked, classes ordered, limits applied. */
+  async load(ref: string, opts: SelectOptions = {}): Promise<DatasetSplits> {
+    const { splits, manifest } = await this.open(ref);
+    return selectSplits(splits, opts, `dataset ${manifest.id}${manifest.name ? ` (${manifest.name})` : ''}`);
   }
 }

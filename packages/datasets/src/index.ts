@@ -14,3 +14,4 @@ export { DatasetCache, type DatasetCacheOptions, type CacheEntry, type OpenedDat
 export { withLock } from './lock.js';
 export { formatBytes, parseBytes } from './units.js';
 export { extractTar } from './tar.js';
+export { selectSplits, type SelectOptions } from './select.js';

@@ -26,7 +26,8 @@ function octal(h: Buffer, off: number, len: number, what: string): number {
 function checksumOk(h: Buffer): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h[i];
-  return sum === octal(h, 148, 8, 'checksum');
+  const stored = field(h, 148, 8).trim();
+  return /^[0-7]+$/.test(stored) && sum === parseInt(stored, 8);
 }
 
 /** `name` as a relative path inside dest, or null for one that would leave it. */

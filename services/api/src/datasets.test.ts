@@ -4,8 +4,7 @@
  * size limit (declared or streamed) get 413 and leave nothing behind; a tar
  * entry leaving the upload is refused; DELETE is refused while a job uses it.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -43,14 +42,14 @@ function npy(shape: number[], data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A one-entry ustar archive whose entry is named `name`. */
-function tarWith(name: string, body: Buffer): Buffer {
+/** A ustar header block for a regular file `name` of `size` bytes. */
+function tarHeader(name: string, size: number): Buffer {
   const h = Buffer.alloc(512);
   h.write(name, 0);
   h.write('0000644\0', 100);
   h.write('0000000\0', 108);
   h.write('0000000\0', 116);
-  h.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
   h.write('00000000000\0', 136);
   h.write('        ', 148);
   h[156] = 48;
@@ -58,7 +57,13 @@ function tarWith(name: string, body: Buffer): Buffer {
   let sum = 0;
   for (const b of h) sum += b;
   h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return Buffer.concat([h, body, Buffer.alloc((512 - (body.length % 512)) % 512), Buffer.alloc(1024)]);
+  return h;
+}
+
+/** A tar archive (as `tar cf` writes one) of these files. */
+function tarOf(files: [string, Buffer][]): Buffer {
+  const parts = files.flatMap(([name, body]) => [tarHeader(name, body.length), body, Buffer.alloc((512 - (body.length % 512)) % 512)]);
+  return Buffer.concat([...parts, Buffer.alloc(1024)]);
 }
 
 const keys = () => redis.keys(`${prefix}:*`);
@@ -68,13 +73,13 @@ beforeAll(async () => {
   mkdirSync(uploads);
   const store = new RedisDatasetStore(redis, { prefix });
   await app.register(datasetRoutes, { store, auth: bearer, uploadLimit: 200_000, inUse: async (id) => busy.has(id) });
+  const files: [string, Buffer][] = [];
   for (const [label, base] of [['dark', 20], ['light', 220]] as const) {
-    mkdirSync(join(work, 'folder', label), { recursive: true });
     for (let i = 0; i < 6; i++) {
-      await sharp(Buffer.alloc(12 * 12 * 3, base + i), { raw: { width: 12, height: 12, channels: 3 } }).png().toFile(join(work, 'folder', label, `${i}.png`));
+      files.push([`folder/${label}/${i}.png`, await sharp(Buffer.alloc(12 * 12 * 3, base + i), { raw: { width: 12, height: 12, channels: 3 } }).png().toBuffer()]);
     }
   }
-  expect(spawnSync('tar', ['cf', join(work, 'folder.tar'), '-C', work, 'folder']).status).toBe(0);
+  writeFileSync(join(work, 'folder.tar'), tarOf(files));
 });
 afterAll(async () => {
   const ks = await keys();
@@ -131,7 +136,7 @@ describe('dataset routes', () => {
 
   it('refuses tar entries outside the upload, bad names and bad query values with 400', async () => {
     const put = (url: string, payload: Buffer) => app.inject({ method: 'PUT', url, headers: { ...auth, 'content-type': 'application/x-tar' }, payload });
-    const evil = await put('/datasets/evil', tarWith('../../escape.png', Buffer.from('x')));
+    const evil = await put('/datasets/evil', tarOf([['../../escape.png', Buffer.from('x')]]));
     expect(evil.statusCode).toBe(400);
     expect(evil.json().message).toMatch(/tar entry '..\/..\/escape.png' points outside the upload/);
     expect((await put('/datasets/..evil', Buffer.alloc(0))).statusCode).toBe(400);

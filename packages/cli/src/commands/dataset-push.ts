@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { loadDataset } from '@tensorpool/data';
-import { formatBytes, NAME_RE, parseBytes, pushDataset } from '@tensorpool/datasets';
+import { formatBytes, NAME_RE, parseBytes, pushDataset, type PushResult } from '@tensorpool/datasets';
 import { withDatasetStore } from '../dataset-store.js';
 import { parseFraction, parseNonNegativeInt, parsePositiveInt } from '../parse.js';
 import { PushProgressLine } from './push-progress.js';
 
-interface PushFlags {
+export interface PushFlags {
   name?: string;
   testFraction: number;
   limit?: number;
@@ -44,7 +44,11 @@ function killAfterChunks(): ((uploaded: number) => void) | undefined {
   };
 }
 
-async function push(ref: string, f: PushFlags): Promise<void> {
+/**
+ * Decodes `ref` and pushes it with progress on stderr; the skipped files are
+ * reported there too. Reusable by `enqueue --data ./folder` (push, then enqueue by id).
+ */
+export async function pushLocal(ref: string, f: Omit<PushFlags, 'json'>): Promise<PushResult & { skipped: { file: string; reason: string }[] }> {
   const decode = new PushProgressLine(process.stderr, 'decoded');
   const data = await loadDataset(ref, {
     testFraction: f.testFraction, limit: f.limit, seed: f.seed, strict: f.strict,
@@ -55,7 +59,11 @@ async function push(ref: string, f: PushFlags): Promise<void> {
   const r = await withDatasetStore((store) => pushDataset(store, data, {
     name: f.name, chunkSize: chunkSize(), onProgress: (p) => upload.bytes(p.chunksDone, p.chunksToUpload, p.bytesDone), afterChunk: killAfterChunks(),
   }));
-  const skipped = (data.skipped ?? []).map((s) => ({ file: s.file, reason: s.reason }));
+  return { ...r, skipped: (data.skipped ?? []).map((s) => ({ file: s.file, reason: s.reason })) };
+}
+
+async function push(ref: string, f: PushFlags): Promise<void> {
+  const { skipped, ...r } = await pushLocal(ref, f);
   if (f.json) {
     process.stdout.write(`${JSON.stringify({ ...r, skipped })}\n`);
   } else {
