@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DataError } from '@tensorpool/core';
 import { checkName, ID_RE, idHex, parseManifest, type Manifest } from './manifest.js';
-import type { DatasetStore, StoreUsage } from './store.js';
+import { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
 import { formatBytes } from './units.js';
 
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -60,7 +60,7 @@ export class FileDatasetStore implements DatasetStore {
     if (this.budgetBytes !== null) {
       const { bytes: used } = await this.usage();
       if (used + bytes.length > this.budgetBytes) {
-        throw new DataError(`dataset store is full: chunk ${index} of ${id} needs ${formatBytes(bytes.length)}, ${formatBytes(Math.max(0, this.budgetBytes - used))} of the ${formatBytes(this.budgetBytes)} budget is free (${this.description})`);
+        throw new StoreFullError(`dataset store is full: chunk ${index} of ${id} needs ${formatBytes(bytes.length)}, ${formatBytes(Math.max(0, this.budgetBytes - used))} of the ${formatBytes(this.budgetBytes)} budget is free (${this.description})`);
       }
     }
     await mkdir(this.dir(id), { recursive: true });

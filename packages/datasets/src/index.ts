@@ -3,7 +3,7 @@ export { serialize, canonicalOrder, type Serialized } from './serialize.js';
 export { chunked, digest, chunkCount, chunkLength, sha256Hex } from './chunks.js';
 export { ManifestSchema, parseManifest, idHex, checkName, ID_RE, NAME_RE, type Manifest } from './manifest.js';
 export { datasetKeys, type DatasetKeys } from './keys.js';
-export type { DatasetStore, StoreUsage } from './store.js';
+export { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
 export { RedisDatasetStore, type RedisStoreOptions } from './redis-store.js';
 export { FileDatasetStore } from './file-store.js';
 export { openDatasetStore, openDatasetCache, type OpenStoreOptions } from './open-store.js';

@@ -10,7 +10,7 @@ import type { DatasetSplits } from '@tensorpool/data';
 import { chunked, chunkLength, digest } from './chunks.js';
 import { checkName, type Manifest } from './manifest.js';
 import { serialize } from './serialize.js';
-import type { DatasetStore } from './store.js';
+import { StoreFullError, type DatasetStore } from './store.js';
 import { formatBytes } from './units.js';
 
 export interface PushProgress {
@@ -53,7 +53,7 @@ async function missingChunks(store: DatasetStore, id: string, n: number): Promis
 async function checkBudget(store: DatasetStore, id: string, needed: number): Promise<void> {
   const { bytes, budget } = await store.usage();
   if (budget !== null && bytes + needed > budget) {
-    throw new DataError(`dataset store is full: pushing ${id} needs ${formatBytes(needed)} more, ${formatBytes(Math.max(0, budget - bytes))} of the ${formatBytes(budget)} budget is free (${store.description}); remove datasets with 'tensorpool dataset rm' or raise TENSORPOOL_DATASET_STORE_BYTES`);
+    throw new StoreFullError(`dataset store is full: pushing ${id} needs ${formatBytes(needed)} more, ${formatBytes(Math.max(0, budget - bytes))} of the ${formatBytes(budget)} budget is free (${store.description}); remove datasets with 'tensorpool dataset rm' or raise TENSORPOOL_DATASET_STORE_BYTES`);
   }
 }
 

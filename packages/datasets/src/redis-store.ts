@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { DataError, DEFAULTS } from '@tensorpool/core';
 import { datasetKeys, type DatasetKeys } from './keys.js';
 import { checkName, ID_RE, idHex, parseManifest, type Manifest } from './manifest.js';
-import type { DatasetStore, StoreUsage } from './store.js';
+import { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
 import { formatBytes } from './units.js';
 
 // Scripts live in src/lua (tsc does not copy them); dist/x.js -> ../src/lua.
@@ -44,7 +44,7 @@ export class RedisDatasetStore implements DatasetStore {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const [status, used] = (await this.redis.eval(PUT_CHUNK, 2, this.keys.chunk(idHex(id), index), this.keys.bytes, buf, String(this.budget))) as [number, number];
     if (status === -1) {
-      throw new DataError(`dataset store is full: chunk ${index} of ${id} needs ${formatBytes(buf.length)}, ${formatBytes(Math.max(0, this.budget - used))} of the ${formatBytes(this.budget)} budget is free (${this.description}; TENSORPOOL_DATASET_STORE_BYTES)`);
+      throw new StoreFullError(`dataset store is full: chunk ${index} of ${id} needs ${formatBytes(buf.length)}, ${formatBytes(Math.max(0, this.budget - used))} of the ${formatBytes(this.budget)} budget is free (${this.description}; TENSORPOOL_DATASET_STORE_BYTES)`);
     }
   }
 

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '@tensorpool/core';
 import { pushDataset } from './push.js';
+import { StoreFullError } from './store.js';
 import { redisStore, testRedis } from './fixtures.test-util.js';
 import { syntheticSplits } from './synthetic.test-util.js';
 
@@ -23,6 +24,7 @@ describe('dataset store budget', () => {
     expect((await store.usage()).bytes).toBe(first.bytes);
 
     const err = await pushDataset(store, syntheticSplits(80, 2), { chunkSize: 4096, name: 'second' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreFullError);
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toMatch(/^dataset store is full: pushing sha256:[0-9a-f]{64} needs 18\.\d KiB more, 10\.\d KiB of the 29\.3 KiB budget is free/);
     expect(await keysUnderPrefix()).toEqual(before);

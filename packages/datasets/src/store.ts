@@ -4,6 +4,7 @@
  * addressed by (dataset id, index); the manifest is written last and marks
  * the dataset complete. Backends store bytes; checking hashes is the caller's job.
  */
+import { DataError } from '@tensorpool/core';
 import type { Manifest } from './manifest.js';
 
 export interface StoreUsage {
@@ -32,3 +33,6 @@ export interface DatasetStore {
   usage(): Promise<StoreUsage>;
   close(): Promise<void>;
 }
+
+/** A push refused because the store's byte budget would be exceeded (HTTP 507). */
+export class StoreFullError extends DataError {}

@@ -147,6 +147,17 @@ describe('dataset routes', () => {
     expect(readdirSync(uploads)).toEqual([]);
   });
 
+  it('answers 507 when the store budget would be exceeded, keeping nothing', async () => {
+    const small = Fastify();
+    const p2 = `${prefix}-small`;
+    await small.register(datasetRoutes, { store: new RedisDatasetStore(redis, { prefix: p2, budgetBytes: 500 }), auth: bearer });
+    const r = await small.inject({ method: 'PUT', url: '/datasets/shades?shape=8x8x1', headers: { ...auth, 'content-type': 'application/x-tar' }, payload: readFileSync(join(work, 'folder.tar')) });
+    await small.close();
+    expect(r.statusCode).toBe(507);
+    expect(r.json().message).toMatch(/^dataset store is full: pushing sha256:[0-9a-f]{64} needs 8\d\d B more, 500 B of the 500 B budget is free/);
+    expect(await redis.keys(`${p2}:*`)).toEqual([]);
+  });
+
   it('refuses DELETE while a job uses the dataset, then removes it', async () => {
     const id = (await app.inject({ method: 'GET', url: '/datasets/tiny', headers: auth })).json().id as string;
     busy.add(id);

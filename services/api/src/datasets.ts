@@ -7,7 +7,8 @@
  *                             or a tar of an image folder (application/x-tar);
  *                             query: shape=HxWxC, testFraction, seed, limit.
  *                             Streamed to a temporary file (413 past `uploadLimit`,
- *                             nothing kept), decoded, pushed; 201 with the push result.
+ *                             nothing kept), decoded, pushed; 201 with the push result,
+ *                             507 when the store's budget would be exceeded.
  *   DELETE /datasets/:id      409 while `inUse(id)` says a job needs it
  *
  * Every route runs the `auth` hook given by the server (required: there is no
@@ -22,7 +23,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DEFAULTS, isTensorpoolError } from '@tensorpool/core';
 import { loadDataset } from '@tensorpool/data';
-import { extractTar, ID_RE, NAME_RE, pushDataset, type DatasetStore } from '@tensorpool/datasets';
+import { extractTar, ID_RE, NAME_RE, pushDataset, StoreFullError, type DatasetStore } from '@tensorpool/datasets';
 
 export interface DatasetRoutesOptions {
   store: DatasetStore;
@@ -116,7 +117,7 @@ export async function datasetRoutes(app: FastifyInstance, opts: DatasetRoutesOpt
   // Uploads are streamed by the route, not parsed by fastify.
   app.addContentTypeParser(Object.keys(KINDS), (_req, payload, done) => done(null, payload));
   app.setErrorHandler((err: Error & { statusCode?: number; error?: string }, _req, reply) => {
-    const status = err.statusCode ?? (isTensorpoolError(err) ? 400 : 500);
+    const status = err.statusCode ?? (err instanceof StoreFullError ? 507 : isTensorpoolError(err) ? 400 : 500);
     void reply.code(status).send({ error: err.error ?? (status === 500 ? 'internal' : 'bad_request'), message: err.message.split('\n')[0] });
   });
 
