@@ -29,7 +29,7 @@ export interface PushOptions {
    * far in this push (the CLI SIGKILLs itself there when
    * TENSORPOOL_TEST_PUSH_EXIT_AFTER_CHUNKS is set). Off by default.
    */
-  afterChunk?: (uploaded: number) => void;
+  afterChunk?: (uploaded: number) => void | Promise<void>;
 }
 
 export interface PushResult {
@@ -77,7 +77,7 @@ export async function pushDataset(store: DatasetStore, d: DatasetSplits, opts: P
         written.push(i);
         bytesDone += chunk.length;
         opts.onProgress?.({ chunksDone: written.length, chunksToUpload: missing.length, bytesDone, bytesToUpload });
-        opts.afterChunk?.(written.length);
+        await opts.afterChunk?.(written.length);
       }
       i++;
     }

@@ -40,6 +40,23 @@ describe('dataset store budget', () => {
     expect(await store.hasChunk(id, 0)).toBe(false);
   });
 
+  it('takes back its own chunks when a concurrent push fills the store halfway', async () => {
+    const store = redisStore(t, 30_000 + 19_300);
+    const other = `sha256:${'cd'.repeat(32)}`;
+    const before = await keysUnderPrefix();
+    const err = await pushDataset(store, syntheticSplits(80, 3), {
+      chunkSize: 4096,
+      // After our first chunk, another push takes most of what is left (a real concurrent writer would).
+      afterChunk: async (n) => {
+        if (n === 1) await store.putChunk(other, 0, new Uint8Array(12_000));
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreFullError);
+    expect((err as Error).message).toMatch(/^dataset store is full: chunk \d of sha256:/);
+    expect(await keysUnderPrefix()).toEqual([...before, store.keys.chunk('cd'.repeat(32), 0)].sort());
+    expect(await store.delete(other)).toBe(true);
+  });
+
   it('frees the budget when a dataset is removed', async () => {
     const store = redisStore(t, 30_000);
     const first = await store.getManifest('first');
