@@ -23,6 +23,7 @@ export interface PushProgress {
 export interface PushOptions {
   name?: string;
   chunkSize?: number;
+  /** Called once with chunksDone 0 when uploading starts (after hashing), then after each chunk. */
   onProgress?: (p: PushProgress) => void;
   /**
    * Test hook: called after each uploaded chunk with the number uploaded so
@@ -69,6 +70,7 @@ export async function pushDataset(store: DatasetStore, d: DatasetSplits, opts: P
   await checkBudget(store, id, bytesToUpload);
   const written: number[] = [];
   let bytesDone = 0;
+  if (missing.length > 0) opts.onProgress?.({ chunksDone: 0, chunksToUpload: missing.length, bytesDone: 0, bytesToUpload });
   try {
     let i = 0;
     for (const chunk of chunked(s.parts(), chunkSize)) {

@@ -28,7 +28,12 @@ export class PushProgressLine {
     this.write(`${this.what} ${done}/${total} (${this.rate(done).toFixed(0)}/s)`, finished, total ? done / total : 1);
   }
 
+  /** Upload progress; the call with 0 chunks starts the clock (hashing before it is not upload time). */
   bytes(chunks: number, totalChunks: number, bytes: number): void {
+    if (chunks === 0) {
+      this.start = Date.now();
+      return;
+    }
     const finished = chunks === totalChunks;
     this.write(`${this.what} ${chunks}/${totalChunks} chunks, ${formatBytes(bytes)} (${formatBytes(this.rate(bytes))}/s)`, finished, totalChunks ? chunks / totalChunks : 1);
   }
