@@ -140,10 +140,24 @@ describe('dataset routes', () => {
     expect(evil.statusCode).toBe(400);
     expect(evil.json().message).toMatch(/tar entry '..\/..\/escape.png' points outside the upload/);
     expect((await put('/datasets/..evil', Buffer.alloc(0))).statusCode).toBe(400);
+    const huge = await put('/datasets/ok?shape=4096x4096x3', Buffer.alloc(0));
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().message).toMatch(/^query shape: shape must be HxWxC with H, W in 1..2048/);
     const q = await put('/datasets/ok?testFraction=2', Buffer.alloc(0));
     expect(q.statusCode).toBe(400);
     expect(q.json().message).toMatch(/^query testFraction/);
     expect((await app.inject({ method: 'PUT', url: '/datasets/ok', headers: { ...auth, 'content-type': 'text/plain' }, payload: 'x' })).statusCode).toBe(415);
+    expect(readdirSync(uploads)).toEqual([]);
+  });
+
+  it('answers 413 when a tar would decode to more than the decoded limit', async () => {
+    const small = Fastify();
+    await small.register(datasetRoutes, { store: new RedisDatasetStore(redis, { prefix: `${prefix}-dec` }), auth: bearer, decodedLimit: 10_000 });
+    const r = await small.inject({ method: 'PUT', url: '/datasets/shades?shape=20x20x3', headers: { ...auth, 'content-type': 'application/x-tar' }, payload: readFileSync(join(work, 'folder.tar')) });
+    await small.close();
+    expect(r.statusCode).toBe(413);
+    expect(r.json().message).toBe('12 images of 20x20x3 would decode to 14400 bytes, more than the 10000-byte limit');
+    expect(await redis.keys(`${prefix}-dec:*`)).toEqual([]);
     expect(readdirSync(uploads)).toEqual([]);
   });
 

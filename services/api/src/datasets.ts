@@ -31,12 +31,15 @@ export interface DatasetRoutesOptions {
   auth: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Largest upload in bytes (default: the server's bodyLimit). */
   uploadLimit?: number;
+  /** Most bytes an uploaded image folder may decode to (files x h x w x c; default DEFAULTS.datasetStoreBytes). */
+  decodedLimit?: number;
   /** True while a queued or running job uses the dataset (DELETE is then refused). */
   inUse?: (id: string) => Promise<boolean>;
 }
 
 const Query = z.object({
-  shape: z.string().regex(/^\d{1,5}x\d{1,5}x[13]$/, 'shape must be HxWxC with C 1 or 3').optional(),
+  shape: z.string().regex(/^([1-9]\d{0,3})x([1-9]\d{0,3})x[13]$/, 'shape must be HxWxC with H, W in 1..2048 and C 1 or 3')
+    .refine((v) => v.split('x').slice(0, 2).every((d) => Number(d) <= 2048), 'shape must be HxWxC with H, W in 1..2048 and C 1 or 3').optional(),
   testFraction: z.coerce.number().gt(0).lt(1).optional(),
   seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
   limit: z.coerce.number().int().min(1).max(100_000_000).optional(),
@@ -95,14 +98,17 @@ async function upload(req: FastifyRequest, opts: DatasetRoutesOptions, limit: nu
   try {
     const file = join(dir, kind === 'npz' ? 'upload.npz' : 'upload.tar');
     await saveBody(req.body as Readable, file, limit);
+    const shape = (q.data.shape?.split('x').map(Number) ?? [...DEFAULTS.imageShape]) as [number, number, number];
     let ref = file;
     if (kind === 'tar') {
-      await extractTar(file, join(dir, 'x'));
+      const files = await extractTar(file, join(dir, 'x'));
+      const decoded = files * shape[0] * shape[1] * shape[2];
+      const most = opts.decodedLimit ?? DEFAULTS.datasetStoreBytes;
+      if (decoded > most) throw fail(413, 'too_large', `${files} images of ${shape.join('x')} would decode to ${decoded} bytes, more than the ${most}-byte limit`);
       await rm(file);
       ref = await folderRoot(join(dir, 'x'));
     }
-    const shape = q.data.shape?.split('x').map(Number) as [number, number, number] | undefined;
-    const data = await loadDataset(ref, { shape: shape ?? [...DEFAULTS.imageShape], testFraction: q.data.testFraction, seed: q.data.seed, limit: q.data.limit });
+    const data = await loadDataset(ref, { shape, testFraction: q.data.testFraction, seed: q.data.seed, limit: q.data.limit });
     data.source = `upload ${name} (${kind})`;
     const r = await pushDataset(opts.store, data, { name });
     return { ...r, skipped: (data.skipped ?? []).map((s) => ({ file: s.file.slice(dir.length + 1), reason: s.reason })) };
