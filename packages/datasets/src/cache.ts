@@ -30,6 +30,10 @@ export interface DatasetCacheOptions {
   env?: Record<string, string | undefined>;
   /** Called (and awaited) before a chunk that failed its hash check is fetched again: for logs. */
   onRefetch?: RefetchHook;
+  /** Called once when another process of this machine is fetching the same dataset and this one waits. */
+  onWait?: (id: string) => void;
+  /** Test hook (off by default): awaited while holding the fetch lock, before the first chunk. */
+  beforeFetch?: (id: string) => Promise<void>;
 }
 
 export interface CacheEntry {
@@ -50,9 +54,9 @@ export interface OpenedDataset {
 export class DatasetCache {
   readonly dir: string;
   readonly budget: number;
-  private readonly onRefetch?: RefetchHook;
+  private readonly hooks: Pick<DatasetCacheOptions, 'onRefetch' | 'onWait' | 'beforeFetch'>;
   constructor(readonly store: DatasetStore, opts: DatasetCacheOptions = {}) {
-    this.onRefetch = opts.onRefetch;
+    this.hooks = { onRefetch: opts.onRefetch, onWait: opts.onWait, beforeFetch: opts.beforeFetch };
     const env = opts.env ?? process.env;
     this.dir = opts.dir ?? env.TENSORPOOL_CACHE_DIR ?? join(homedir(), '.cache', 'tensorpool', 'datasets');
     const budgetText = env.TENSORPOOL_CACHE_BYTES;
@@ -62,6 +66,11 @@ export class DatasetCache {
 
   private file(id: string): string {
     return join(this.dir, `${idHex(id)}.tpds`);
+  }
+
+  /** Where a dataset's verified file lives in this cache (present or not). */
+  pathOf(id: string): string {
+    return this.file(id);
   }
 
   /** Cached datasets, least recently used first. */
@@ -111,10 +120,11 @@ export class DatasetCache {
     await mkdir(this.dir, { recursive: true });
     return withLock(`${path}.lock`, async () => {
       if ((await stat(path).catch(() => null))?.size === m.bytes) return cached; // another process fetched it meanwhile
+      await this.hooks.beforeFetch?.(m.id);
       await this.makeRoom(m.bytes, m.id);
-      const stats = await fetchToFile(this.store, m, path, this.onRefetch);
+      const stats = await fetchToFile(this.store, m, path, this.hooks.onRefetch);
       return { path, fetched: true, ...stats };
-    });
+    }, () => this.hooks.onWait?.(m.id));
   }
 
   /** The dataset by id or name: from the cache, or fetched into it first. */
