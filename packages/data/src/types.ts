@@ -51,6 +51,12 @@ export interface ImageFolderOptions {
 export interface NumpyOptions {
   /** Class names (default "0".."k-1" where k = max label + 1 or the one-hot width). */
   classes?: string[];
+  /**
+   * Most bytes the arrays may take in memory, checked against each .npy header
+   * before anything is allocated (for untrusted uploads: a deflated .npz can
+   * expand a thousandfold). Default unbounded.
+   */
+  maxBytes?: number;
 }
 
 export interface LoadOptions extends ImageFolderOptions, NumpyOptions {

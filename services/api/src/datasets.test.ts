@@ -150,13 +150,18 @@ describe('dataset routes', () => {
     expect(readdirSync(uploads)).toEqual([]);
   });
 
-  it('answers 413 when a tar would decode to more than the decoded limit', async () => {
+  it('refuses uploads that would decode to more than the decoded limit (tar 413, npz 400)', async () => {
     const small = Fastify();
     await small.register(datasetRoutes, { store: new RedisDatasetStore(redis, { prefix: `${prefix}-dec` }), auth: bearer, decodedLimit: 10_000 });
     const r = await small.inject({ method: 'PUT', url: '/datasets/shades?shape=20x20x3', headers: { ...auth, 'content-type': 'application/x-tar' }, payload: readFileSync(join(work, 'folder.tar')) });
+    // A deflated .npz whose header claims 100,000 images: refused from the header, nothing allocated.
+    const bomb = zipSync({ 'X_train.npy': npy([100_000, 28, 28], new Uint8Array(0)), 'y_train.npy': npy([1], new Uint8Array(1)) }, { level: 6 });
+    const n = await small.inject({ method: 'PUT', url: '/datasets/bomb', headers: { ...auth, 'content-type': 'application/zip' }, payload: Buffer.from(bomb) });
     await small.close();
     expect(r.statusCode).toBe(413);
     expect(r.json().message).toBe('12 images of 20x20x3 would decode to 14400 bytes, more than the 10000-byte limit');
+    expect(n.statusCode).toBe(400);
+    expect(n.json().message).toMatch(/X_train.npy \(shape 100000x28x28\) would take more than the 10000-byte limit/);
     expect(await redis.keys(`${prefix}-dec:*`)).toEqual([]);
     expect(readdirSync(uploads)).toEqual([]);
   });

@@ -31,7 +31,7 @@ export interface DatasetRoutesOptions {
   auth: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Largest upload in bytes (default: the server's bodyLimit). */
   uploadLimit?: number;
-  /** Most bytes an uploaded image folder may decode to (files x h x w x c; default DEFAULTS.datasetStoreBytes). */
+  /** Most bytes an upload may decode to (tar: files x h x w x c, 413; .npz: its array headers, 400); default DEFAULTS.datasetStoreBytes. */
   decodedLimit?: number;
   /** True while a queued or running job uses the dataset (DELETE is then refused). */
   inUse?: (id: string) => Promise<boolean>;
@@ -99,16 +99,16 @@ async function upload(req: FastifyRequest, opts: DatasetRoutesOptions, limit: nu
     const file = join(dir, kind === 'npz' ? 'upload.npz' : 'upload.tar');
     await saveBody(req.body as Readable, file, limit);
     const shape = (q.data.shape?.split('x').map(Number) ?? [...DEFAULTS.imageShape]) as [number, number, number];
+    const most = opts.decodedLimit ?? DEFAULTS.datasetStoreBytes;
     let ref = file;
     if (kind === 'tar') {
       const files = await extractTar(file, join(dir, 'x'));
       const decoded = files * shape[0] * shape[1] * shape[2];
-      const most = opts.decodedLimit ?? DEFAULTS.datasetStoreBytes;
       if (decoded > most) throw fail(413, 'too_large', `${files} images of ${shape.join('x')} would decode to ${decoded} bytes, more than the ${most}-byte limit`);
       await rm(file);
       ref = await folderRoot(join(dir, 'x'));
     }
-    const data = await loadDataset(ref, { shape, testFraction: q.data.testFraction, seed: q.data.seed, limit: q.data.limit });
+    const data = await loadDataset(ref, { shape, testFraction: q.data.testFraction, seed: q.data.seed, limit: q.data.limit, maxBytes: most });
     data.source = `upload ${name} (${kind})`;
     const r = await pushDataset(opts.store, data, { name });
     return { ...r, skipped: (data.skipped ?? []).map((s) => ({ file: s.file.slice(dir.length + 1), reason: s.reason })) };
