@@ -82,7 +82,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'folder.tar'), tarOf(files));
 });
 afterAll(async () => {
-  const ks = await keys();
+  const ks = await redis.keys(`${prefix}*`); // also the -small and -dec stores of single tests
   if (ks.length) await redis.del(...ks);
   redis.disconnect();
   await app.close();
