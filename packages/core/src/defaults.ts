@@ -24,6 +24,9 @@ export const DEFAULTS = {
   optimizerPolicy: 'per-shard' as const, // distributed: each shard keeps its Adam m/v across epochs (measured best; packages/queue/README.md)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
+  datasetChunkBytes: 8 * 1024 * 1024, // dataset store: serialized datasets move in chunks of this size
+  datasetStoreBytes: 4 * 1024 ** 3, // dataset store: total chunk bytes the Redis store may hold (TENSORPOOL_DATASET_STORE_BYTES)
+  datasetDiskCacheBytes: 10 * 1024 ** 3, // dataset cache on disk: bytes kept per machine before LRU eviction (TENSORPOOL_CACHE_BYTES)
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> (a local CLI job may name a directory inside it)
   /**
    * What the job service accepts and holds, checked at the boundary (job

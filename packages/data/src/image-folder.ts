@@ -89,6 +89,8 @@ interface Decoding {
   strict: boolean;
   classes: string[];
   skipped: Skipped[];
+  /** Files decoded so far over every decodeAll call of one load, for onProgress. */
+  progress: { done: number; total: number; report?: (done: number, total: number) => void };
 }
 
 /**
@@ -113,6 +115,7 @@ async function decodeAll(files: string[], labels: number[], which: ArrayLike<num
       if (d.strict) strictError ??= new DataError(`${file}: ${reason} (strict mode)`, { cause: e });
       else d.skipped.push({ file, reason });
     }
+    d.progress.report?.(++d.progress.done, d.progress.total);
   });
   if (strictError) throw strictError;
   let n = 0;
@@ -133,7 +136,8 @@ async function prepare(root: string, opts: ImageFolderOptions): Promise<Decoding
   const skipped: Skipped[] = [];
   const { classes, files, labels } = await scan(root, opts.classes, skipped, opts.noSymlinks);
   if (opts.strict && skipped.length) throw new DataError(`${skipped[0].file}: ${skipped[0].reason} (strict mode)`);
-  return { shape, concurrency, strict: !!opts.strict, classes, skipped, files, labels };
+  const progress = { done: 0, total: files.length, report: opts.onProgress };
+  return { shape, concurrency, strict: !!opts.strict, classes, skipped, files, labels, progress };
 }
 
 function checkDecoded(root: string, n: number, skipped: Skipped[]): void {

@@ -21,7 +21,16 @@ export class NpyStreamParser {
   private labelBytes = 0;
   result: NpyResult | null = null;
 
-  constructor(readonly name: string, private readonly role: NpyRole) {}
+  /** `budget.left`: bytes the arrays of one file may still take (shared by its parsers). */
+  constructor(readonly name: string, private readonly role: NpyRole, private readonly budget?: { left: number; max: number }) {}
+
+  /** Memory this array will take: uint8 images (plus a float staging copy), or its label bytes. */
+  private charge(h: NpyHeader): void {
+    if (!this.budget) return;
+    const cost = this.role === 'images' ? h.count * (h.kind === 'f' ? 2 : 1) : dataBytes(h);
+    this.budget.left -= cost;
+    if (this.budget.left < 0) throw new DataError(`${this.name} (shape ${h.shape.join('x')}) would take more than the ${this.budget.max}-byte limit of this load`);
+  }
 
   push(chunk: Uint8Array): void {
     if (!this.header) {
@@ -35,6 +44,7 @@ export class NpyStreamParser {
         return;
       }
       this.header = parseNpyHeader(joined, this.name);
+      this.charge(this.header);
       if (this.role === 'images') this.images = new ImageSink(this.header, this.name);
       this.head = new Uint8Array(0);
       chunk = joined.subarray(len);

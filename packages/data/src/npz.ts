@@ -34,7 +34,8 @@ function keyOf(entry: string): Key | null {
 }
 
 /** Streams the zip once, parsing the four arrays; returns them and every entry name seen. */
-async function readArrays(file: string): Promise<{ parsers: Partial<Record<Key, NpyStreamParser>>; names: string[] }> {
+async function readArrays(file: string, maxBytes?: number): Promise<{ parsers: Partial<Record<Key, NpyStreamParser>>; names: string[] }> {
+  const budget = maxBytes === undefined ? undefined : { left: maxBytes, max: maxBytes };
   const parsers: Partial<Record<Key, NpyStreamParser>> = {};
   const names: string[] = [];
   let failure: unknown = null;
@@ -45,7 +46,7 @@ async function readArrays(file: string): Promise<{ parsers: Partial<Record<Key, 
   const unzip = new Unzip((f) => {
     names.push(f.name);
     const key = keyOf(f.name);
-    const parser = key && !parsers[key] ? new NpyStreamParser(`${file}:${f.name}`, ROLES[key]) : null;
+    const parser = key && !parsers[key] ? new NpyStreamParser(`${file}:${f.name}`, ROLES[key], budget) : null;
     if (key && parser) parsers[key] = parser;
     f.ondata = (err, data, final) => {
       if (failure) return;
@@ -100,7 +101,7 @@ function truncation(file: string, names: string[], parsers: Partial<Record<Key, 
 }
 
 export async function loadNpz(file: string, opts: NumpyOptions = {}): Promise<DatasetSplits> {
-  const { parsers, names } = await readArrays(file);
+  const { parsers, names } = await readArrays(file, opts.maxBytes);
   const get = (key: Key) => {
     const p = parsers[key];
     if (!p) throw new DataError(`${file} has no ${key} array (found: ${names.map((n) => n.replace(/\.npy$/, '')).join(', ')}); ${RESAVE}`);

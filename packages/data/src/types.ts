@@ -45,12 +45,20 @@ export interface ImageFolderOptions {
   testFraction?: number;
   /** Seed of the train/test split (default DEFAULTS.seed). */
   seed?: number;
+  /** Called after each file is decoded (or skipped): files done so far, of all files found. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Options for NumPy .npz files. */
 export interface NumpyOptions {
   /** Class names (default "0".."k-1" where k = max label + 1 or the one-hot width). */
   classes?: string[];
+  /**
+   * Most bytes the arrays may take in memory, checked against each .npy header
+   * before anything is allocated (for untrusted uploads: a deflated .npz can
+   * expand a thousandfold). Default unbounded.
+   */
+  maxBytes?: number;
 }
 
 export interface LoadOptions extends ImageFolderOptions, NumpyOptions {

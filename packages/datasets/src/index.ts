@@ -1,0 +1,17 @@
+export { MAGIC, FORMAT_VERSION, encodeHeader, decodeHeader, layoutOf, type Header, type Layout } from './format.js';
+export { serialize, canonicalOrder, type Serialized } from './serialize.js';
+export { chunked, digest, chunkCount, chunkLength, sha256Hex } from './chunks.js';
+export { ManifestSchema, parseManifest, idHex, checkName, ID_RE, NAME_RE, type Manifest } from './manifest.js';
+export { datasetKeys, type DatasetKeys } from './keys.js';
+export { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
+export { RedisDatasetStore, type RedisStoreOptions } from './redis-store.js';
+export { FileDatasetStore } from './file-store.js';
+export { openDatasetStore, openDatasetCache, type OpenStoreOptions } from './open-store.js';
+export { pushDataset, type PushOptions, type PushProgress, type PushResult } from './push.js';
+export { fetchToFile, type FetchStats, type RefetchHook } from './fetch.js';
+export { parseDataset, readDatasetFile } from './read.js';
+export { DatasetCache, type DatasetCacheOptions, type CacheEntry, type OpenedDataset } from './cache.js';
+export { withLock } from './lock.js';
+export { formatBytes, parseBytes } from './units.js';
+export { extractTar } from './tar.js';
+export { selectSplits, type SelectOptions } from './select.js';
