@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds infra/Dockerfile with podman as localhost/tensorpool:latest, unless an
+# image of the same content hash is already here: the hash covers the base
+# image, the Dockerfile, its ignore file and every file of the build context
+# (git's tracked and untracked-but-not-ignored files), so a second run on an
+# unchanged tree reuses the image. Prints the image's tag on stdout.
+#   infra/podman/build-image.sh [--force]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$TP_ROOT"
+
+context_files() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -co --exclude-standard -z
+  else
+    find . -type f -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path './.git/*' -print0
+  fi
+}
+
+base_id=$(podman image inspect --format '{{.Id}}' "$TP_NODE_IMAGE" 2>/dev/null) \
+  || { log "no $TP_NODE_IMAGE here: run infra/podman/base-images.sh first"; exit 1; }
+hash=$( { echo "$base_id"; context_files | LC_ALL=C sort -z | xargs -0 -r sha256sum 2>/dev/null; } | sha)
+tag="localhost/tensorpool:ctx-$hash"
+
+if [ "${1:-}" != "--force" ] && podman image exists "$tag"; then
+  log "image $tag is up to date"
+else
+  log "building $tag from infra/Dockerfile"
+  start=$(date +%s)
+  nice podman build --pull=never --format docker --ignorefile infra/Dockerfile.dockerignore \
+    --label "tensorpool.hash=$hash" -f infra/Dockerfile -t "$tag" . >&2
+  log "built $tag in $(( $(date +%s) - start )) s"
+fi
+podman tag "$tag" "$TP_IMAGE"
+echo "$tag"
