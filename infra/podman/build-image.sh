@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Builds infra/Dockerfile with podman as localhost/tensorpool:latest, unless an
 # image of the same content hash is already here: the hash covers the base
-# image, the Dockerfile, its ignore file and every file of the build context
-# (git's tracked and untracked-but-not-ignored files), so a second run on an
-# unchanged tree reuses the image. Prints the image's tag on stdout.
+# image and every file of the build context the Dockerfile copies (git's
+# tracked and untracked-but-not-ignored files, node_modules and dist never), so
+# a second run on an unchanged tree reuses the image. Prints its tag on stdout.
 #   infra/podman/build-image.sh [--force]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$TP_ROOT"
 
+# What infra/Dockerfile COPYs (keep in step with it): edits elsewhere (README,
+# tests, infra/k8s) do not rebuild the image.
 context_files() {
+  local paths=(packages services package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json tsconfig.json
+    test/package.json bench/package.json infra/Dockerfile infra/Dockerfile.dockerignore)
   if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git ls-files -co --exclude-standard -z
+    git ls-files -co --exclude-standard -z -- "${paths[@]}"
   else
-    find . -type f -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path './.git/*' -print0
+    find "${paths[@]}" -type f -not -path '*/node_modules/*' -not -path '*/dist/*' -print0
   fi
 }
 
