@@ -11,7 +11,10 @@
 //
 // Faults are placed by job state, not time: the test watches BullMQ's active
 // shard jobs through Redis's published port and signals a worker only once
-// its shard has trained a step and is under half done.
+// its shard has trained a step and is under half done. Between faults it
+// pauses the shard queue (BullMQ's pause: running shards finish, none start),
+// so the job cannot run out of shards while containers start or stop on a
+// busy machine.
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -24,7 +27,7 @@ import { buildImage, inspect, logs, podman, sh, PODMAN_DIR, unavailable } from '
 const skip = unavailable();
 if (skip) console.warn(`container e2e skipped: ${skip}`);
 
-const EPOCHS = 3;
+const EPOCHS = 4;
 const SHARDS = 4;
 const LIMIT = 60_000; // 15,000 samples per shard: seconds of training, so signals land mid-shard
 const JOB = { spec: TINY_SPEC, data: 'fashion-mnist', epochs: EPOCHS, shards: SHARDS, limit: LIMIT, testLimit: 200, batchSize: 16, learningRate: 0.003, seed: 7 };
@@ -36,6 +39,9 @@ const w = (i: number) => `${project}-worker-${i}`;
 let api = '';
 let observer: QueueClient | undefined;
 const ref = new Cluster('ctr-ref');
+const t0 = Date.now();
+/** Progress on stderr (where a slow CI run spends its time); never asserted on. */
+const step = (what: string) => process.stderr.write(`[container e2e +${((Date.now() - t0) / 1000).toFixed(0)} s] ${what}\n`);
 
 function up(workers: number): string {
   return sh('bash', [join(PODMAN_DIR, 'up.sh'), '--project', project, '--workers', String(workers), '--threads', '1',
@@ -83,7 +89,9 @@ function weights(modelDir: string): Float32Array {
 
 describe.skipIf(!!skip)('containers: scale workers, SIGTERM, SIGKILL and a Redis restart during a job', () => {
   beforeAll(() => {
+    step('base images and image (cached by content hash)');
     buildImage();
+    step('image ready');
     sh('mkdir', ['-p', models]);
     chmodSync(dir, 0o755);
   }, 1_800_000);
@@ -102,6 +110,7 @@ describe.skipIf(!!skip)('containers: scale workers, SIGTERM, SIGKILL and a Redis
     ref.worker('ref-w1');
     const refJob = ref.enqueue(['--epochs', String(EPOCHS), '--shards', String(SHARDS), '--limit', String(LIMIT), '--test-limit', '200']);
 
+    step('stack with 1 worker');
     api = up(1);
     const redisPort = podman(['port', `${project}-redis`, '6379/tcp']).stdout.trim().split(':').pop();
     observer = new QueueClient({ redisUrl: `redis://127.0.0.1:${redisPort}`, prefix: 'tensorpool' });
@@ -113,31 +122,43 @@ describe.skipIf(!!skip)('containers: scale workers, SIGTERM, SIGKILL and a Redis
     const posted = await call('POST', '/jobs', JOB);
     expect(posted.status, JSON.stringify(posted.json)).toBe(201);
     const jobId = posted.json.jobId as string;
+    const shards = observer.queues.shards;
     await midShard(w(1), jobId);
+    step(`job ${jobId} running on worker 1; scaling to 3`);
 
-    // Scale to 3 workers while the job runs.
+    // Scale to 3 workers while the job runs (gated: no shard starts meanwhile).
+    await shards.pause();
     up(3);
     expect(inspect(w(3), '{{.State.Running}}')).toBe('true');
 
     // SIGTERM: worker 2 finishes the shard it is training, then exits 0 (Node is PID 1 and handles it).
+    await shards.resume();
     const termed = await midShard(w(2), jobId);
+    step('worker 2 mid-shard: podman stop');
+    await shards.pause();
     podman(['stop', '-t', '300', w(2)], { timeoutMs: 330_000 });
     expect(inspect(w(2), '{{.State.ExitCode}}'), logs(w(2))).toBe('0');
     expect(logs(w(2))).toMatch(new RegExp(`SIGTERM, finishing the current shard[^]*shard ${termed.data.shard} of epoch ${termed.data.epoch + 1}: stored`));
 
     // SIGKILL: worker 3 loses its shard; the lease expires and another worker redoes it.
+    await shards.resume();
     const killed = await midShard(w(3), jobId);
+    step('worker 3 mid-shard: podman kill');
+    await shards.pause();
     podman(['kill', '--signal', 'KILL', w(3)]);
     expect(inspect(w(3), '{{.State.ExitCode}}')).toBe('137');
-    // The job cannot complete before that shard is redone, so Redis restarts mid-job.
-    const before = (await call('GET', `/jobs/${jobId}`)).json as JobStatus;
-    expect(before.state).toBe('running');
+
+    // Redis restarts mid-job (the queue is paused, the killed shard not redone yet).
+    expect(((await call('GET', `/jobs/${jobId}`)).json as JobStatus).state).toBe('running');
+    step('restarting Redis');
     podman(['restart', '-t', '30', `${project}-redis`]);
+    await shards.resume();
 
     const done = await until('the job to finish', async () => {
       const s = (await call('GET', `/jobs/${jobId}`)).json as JobStatus;
       return ['completed', 'failed', 'cancelled'].includes(s.state) ? s : undefined;
     }, 1_200_000);
+    step(`job ${done.state}`);
     expect(done.state, `${done.error}\n${stackLogs()}`).toBe('completed');
     expect(done.epochMetrics.map((e) => e.samples)).toEqual(Array(EPOCHS).fill(LIMIT));
     expect(done.epochMetrics[termed.data.epoch].shards[termed.data.shard].worker).toBe(w(2));
