@@ -54,7 +54,7 @@ if [ "$down" = 1 ]; then
   for role in worker coordinator api redis; do
     mapfile -t names < <(podman ps -a --filter "label=tensorpool.project=$project" --filter "label=tensorpool.role=$role" --format '{{.Names}}')
     [ ${#names[@]} -gt 0 ] || continue
-    podman stop -t 600 "${names[@]}" >/dev/null
+    podman stop -t 900 "${names[@]}" >/dev/null
     podman rm -f "${names[@]}" >/dev/null
   done
   podman network exists "$net" && podman network rm "$net" >/dev/null
@@ -115,11 +115,11 @@ fi
 for i in $(seq 1 "$workers"); do
   w=$(worker_name "$i")
   podman container exists "$w" && continue
-  podman run -d --name "$w" --hostname "$w" --label tensorpool.role=worker "${common[@]}" --stop-timeout 600 \
+  podman run -d --name "$w" --hostname "$w" --label tensorpool.role=worker "${common[@]}" --stop-timeout 900 \
     "$image" worker --threads "$threads" --id "$w" >/dev/null
 done
 for w in $(running_workers); do
-  [ "${w##*-}" -gt "$workers" ] && { log "stopping $w (SIGTERM: it finishes its shard)"; podman stop -t 600 "$w" >/dev/null; podman rm "$w" >/dev/null; }
+  [ "${w##*-}" -gt "$workers" ] && { log "stopping $w (SIGTERM: it finishes its shard)"; podman stop -t 900 "$w" >/dev/null; podman rm "$w" >/dev/null; }
 done
 for c in "$project-coordinator" "$project-api" $(running_workers); do wait_healthy "$c"; done
 
