@@ -36,4 +36,8 @@ else
   log "built $tag in $(( $(date +%s) - start )) s"
 fi
 podman tag "$tag" "$TP_IMAGE"
+# Keep the three newest content tags; older ones (and their layers, once
+# untagged) would pile up on a CI machine.
+podman images --format '{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}' localhost/tensorpool | grep ':ctx-' | sort -r | tail -n +4 | cut -f2 \
+  | xargs -r podman rmi >/dev/null 2>&1 || true
 echo "$tag"
