@@ -12,6 +12,7 @@ import { register as evaluateCmd } from './evaluate.js';
 import { register as predictCmd } from './predict.js';
 import { register as benchCmd } from './bench.js';
 import { register as datasetCmd } from './dataset.js';
+import { register as healthCmd } from './health.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`.
@@ -19,7 +20,7 @@ import { register as datasetCmd } from './dataset.js';
  */
 type Register = (program: Command) => void;
 
-const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd];
+const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd];
 
 export function registerCommands(program: Command): void {
   for (const register of registers) register(program);
