@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: runs every benchmark in bench/dist (train, then kernels,
- * preprocess and api-load when present) as separate processes, so one's memory and threads
+ * preprocess, api-load and export when present) as separate processes, so one's memory and threads
  * do not disturb the next, and prints one JSON object keyed by benchmark.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out: Record<string, unknown> = {};
-for (const name of ['train', 'kernels', 'preprocess', 'api-load']) {
+for (const name of ['train', 'kernels', 'preprocess', 'api-load', 'export']) {
   const file = join(here, `${name}.js`);
   if (!existsSync(file)) continue;
   process.stderr.write(`bench: ${name}...\n`);
