@@ -6,8 +6,8 @@ import { validateSpec } from './validate.js';
 /**
  * Spec <-> Keras model configs (Python-style keys), as Keras writes them:
  *   Keras 2 / tf-keras (model.h5 `model_config`): {class_name: 'Sequential', config: {name, layers: [...]}},
- *     the first layer carries batch_input_shape [null, h, w, c] (Keras 2.2 style; tf-keras 2.x and
- *     Keras 3's legacy loader both build the input from it).
+ *     layers[0] an InputLayer with batch_input_shape [null, h, w, c] as tf-keras 2.x writes it (Keras 3's
+ *     legacy loader turns that into batch_shape); `model.layers` and `layer_names` do not count it.
  *   Keras 3 (.keras `config.json`): {module, class_name, config: {layers: [InputLayer{batch_shape}, ...]}, build_config}.
  * The reader accepts both (and Keras 3's legacy h5, whose layers carry `module` and dtype policies).
  */
@@ -46,11 +46,9 @@ const kerasName = (spec: ModelSpec) => spec.name.replace(/[^A-Za-z0-9_.-]/g, '_'
 /** Keras 2 `model_config` of the spec. */
 export function kerasModelConfig(spec: ModelSpec): Json {
   const infos = layerInfos(spec);
-  const layers = spec.layers.map((l, i) => {
-    const config = layerConfig(l, infos[i], false);
-    return { class_name: infos[i].className, config: i === 0 ? { batch_input_shape: [null, ...spec.inputShape], ...config } : config };
-  });
-  return { class_name: 'Sequential', config: { name: kerasName(spec), layers } };
+  const input = { class_name: 'InputLayer', config: { batch_input_shape: [null, ...spec.inputShape], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' } };
+  const layers = spec.layers.map((l, i) => ({ class_name: infos[i].className, config: layerConfig(l, infos[i], false) }));
+  return { class_name: 'Sequential', config: { name: kerasName(spec), layers: [input, ...layers] } };
 }
 
 /** Keras 3 `config.json` of the spec. */
