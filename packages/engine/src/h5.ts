@@ -35,7 +35,6 @@ export function asciiJSON(x: unknown): string {
 }
 
 function checkAscii(s: string, what: string): void {
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7e]/.test(s)) throw new DataError(`${what} must be ASCII, got '${s}'`);
 }
 

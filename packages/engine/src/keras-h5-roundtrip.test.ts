@@ -17,7 +17,8 @@ import { testBatch, tinySeedSpec } from './reference-net.test-util.js';
  */
 describe('Keras .h5 / .keras round trips', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tensorpool-kerash5-'));
-  const spec = tinySeedSpec();
+  // Labels outside ASCII travel as JSON \u escapes in the fixed-length ASCII attributes.
+  const spec = { ...tinySeedSpec(), labels: ['T-shirt/top', 'crème brûlée', '猫'] };
   const weights = initialWeights(spec, 5);
   const metadata = { labels: spec.labels, inputShape: spec.inputShape, normalization: { mean: [0.25], std: [0.5] } };
   const { x } = testBatch(spec, 4, 9);
