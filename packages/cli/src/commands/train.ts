@@ -36,7 +36,7 @@ interface TrainFlags {
 }
 
 /** Options that a checkpoint restores when --resume is given and the flag is not. */
-const RESTORED: (keyof TrainFlags)[] = ['h5', 'preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'normalization', 'strict', 'testFraction'];
+const RESTORED: (keyof TrainFlags)[] = ['h5', 'initFrom', 'preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'normalization', 'strict', 'testFraction'];
 
 /** The dataset for a model: loaded, checked against the spec, labels taken from the data when they differ only in names. */
 export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?: string; limit?: number; seed?: number; strict?: boolean; testFraction?: number }) {
@@ -79,10 +79,13 @@ function splitValidation(train: ImageSet, fraction: number): { train: ImageSet; 
   return { train: head(train, nTrain), validation: subset(train, Int32Array.from({ length: nVal }, (_, i) => nTrain + i)) };
 }
 
-/** `--init-from`: a model directory, Keras .h5 or .keras file whose architecture and weights training starts from. */
+/**
+ * `--init-from`: a model directory, Keras .h5 or .keras file whose architecture and weights training starts from.
+ * A resumed fine-tuning run reads it again (restored from the checkpoint's options) for its normalization only.
+ */
 async function initialModel(flags: TrainFlags, cmd: Command): Promise<TrainedModel | undefined> {
   if (!flags.initFrom) return undefined;
-  if (flags.resume) throw new UsageError('--init-from and --resume cannot be combined: --resume continues a run, --init-from starts a new one');
+  if (flags.resume && cmd.getOptionValueSource('initFrom') === 'cli') throw new UsageError('--init-from and --resume cannot be combined: --resume continues a run, --init-from starts a new one');
   if (cmd.getOptionValueSource('preset') === 'cli') throw new UsageError('--init-from and --preset cannot be combined: the model file gives the architecture');
   await initBackend('cpu'); // reading a tfjs/Keras model builds tensors on this thread
   return loadTrainedModel(flags.initFrom);
@@ -129,7 +132,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
       threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
-      normalization, backend, outDir: out, resume, signal: controller.signal, h5: flags.h5, initialWeights: init?.weights,
+      normalization, backend, outDir: out, resume, signal: controller.signal, h5: flags.h5, initialWeights: resume ? undefined : init?.weights,
       options: Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k]])),
       onProgress: (epoch, p) => progress.update(epoch, p),
       onEpochEnd: (rec) => progress.end(rec),
