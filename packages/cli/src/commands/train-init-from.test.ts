@@ -1,6 +1,6 @@
 /**
  * `train` leaves model.h5 next to model.json (not with --no-h5); evaluate
- * reads model.h5 as it reads the directory; `train --init-from model.keras`
+ * reads model.h5 and predict a .keras export as they read the directory; `train --init-from model.keras`
  * fine-tunes: training starts from the file's weights (one Adam step moves a
  * weight by at most the learning rate) and keeps its labels and normalization.
  */
@@ -54,6 +54,10 @@ describe('model.h5 from train, and train --init-from', () => {
       .toBe(cli('evaluate', '--model', p('a'), '--data', p('data'), '--threads', '1', '--json'));
 
     cli('export', '--model', p('a', 'model.h5'), '--format', 'keras', '--out', p('a.keras'));
+    const img = p('data', 'light', '3.png');
+    const fromKeras = JSON.parse(cli('predict', '--model', p('a.keras'), '--json', img));
+    expect(fromKeras[0].top[0].label).toMatch(/^(dark|light)$/); // our labels came along in the metadata
+    expect(fromKeras).toEqual(JSON.parse(cli('predict', '--model', p('a'), '--json', img)));
     // One step over all training samples, another seed: only the starting weights can make B close to A.
     cli('train', '--init-from', p('a.keras'), ...common, '--batch-size', '64', '--no-h5', '--out', p('b'));
     expect(existsSync(p('b', 'model.json'))).toBe(true);
