@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: runs every benchmark in bench/dist (train, then kernels,
- * preprocess, api-load and datasets when present) as separate processes, so one's memory and threads
+ * preprocess, api-load, datasets and export when present) as separate processes, so one's memory and threads
  * do not disturb the next, and prints one JSON object keyed by benchmark.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out: Record<string, unknown> = {};
-for (const name of ['train', 'kernels', 'preprocess', 'api-load', 'datasets']) {
+for (const name of ['train', 'kernels', 'preprocess', 'api-load', 'datasets', 'export']) {
   const file = join(here, `${name}.js`);
   if (!existsSync(file)) continue;
   process.stderr.write(`bench: ${name}...\n`);

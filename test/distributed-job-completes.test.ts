@@ -44,6 +44,7 @@ describe('distributed training end to end', () => {
     expect(metrics.testAccuracy).toBeGreaterThan(0.3);
     expect(metrics.confusionMatrix).toHaveLength(10);
     expect(existsSync(join(metrics.modelDir, 'model.json'))).toBe(true);
+    expect(existsSync(join(metrics.modelDir, 'model.h5'))).toBe(true); // the coordinator's saveModelDir writes Keras's format too
 
     // Each shard counted once; only the record, epochs and metrics remain of the job.
     expect(await c.client.redis.get(c.client.keys.shardsDone)).toBe('4');

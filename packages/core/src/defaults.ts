@@ -16,6 +16,8 @@ export const DEFAULTS = {
   validationSplit: 0,
   normalization: 'div256' as const,
   augment: 'none' as const,
+  /** Saved model directories get a Keras model.h5 next to model.json (`train --no-h5` turns it off). */
+  saveH5: true,
   backend: 'wasm' as const,
   redisUrl: 'redis://127.0.0.1:6379',
   queuePrefix: 'tensorpool',

@@ -14,3 +14,7 @@ export * from './keras.js';
 export * from './backend.js';
 export { registerTrainingKernels, type TrainingKernelOptions, type TrainingKernelSet } from './kernels/register.js';
 export { markWrittenInPlace } from './kernels/in-place.js';
+export * from './keras-config.js';
+export * from './keras-h5.js';
+export * from './keras-v3.js';
+export * from './model-file.js';

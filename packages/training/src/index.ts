@@ -4,7 +4,7 @@ export { Trainer, defaultThreads, type TrainerOptions } from './trainer.js';
 export { trainEpoch, evaluate } from './train-epoch.js';
 export { runTraining, type RunTrainingOptions, type RunTrainingResult } from './run-training.js';
 export { saveCheckpoint, loadCheckpoint, resolveCheckpointDir, CHECKPOINT_DIR, type Checkpoint, type CheckpointState } from './checkpoint.js';
-export { saveModelDir, loadTrainedModel, METRICS_JSON, type TrainedModel } from './model-dir.js';
+export { saveModelDir, loadTrainedModel, METRICS_JSON, MODEL_H5, type TrainedModel, type ModelFallbacks } from './model-dir.js';
 export { classMetrics, type ClassMetrics, type EpochRecord } from './metrics.js';
 export { EpochProgress, formatDuration } from './progress.js';
 export { benchTraining, type BenchOptions, type BenchResult } from './bench.js';

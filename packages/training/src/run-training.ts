@@ -29,6 +29,10 @@ export interface RunTrainingOptions {
   backend?: 'wasm' | 'cpu';
   /** Model directory (model.json, weights, metrics.json, checkpoint/); none = nothing saved. */
   outDir?: string;
+  /** Also write model.h5 (Keras) into outDir; default DEFAULTS.saveH5. */
+  h5?: boolean;
+  /** Start from these weights instead of a seeded initialization (fine-tuning, `train --init-from`). */
+  initialWeights?: Float32Array;
   /** State to continue from (loadCheckpoint). */
   resume?: Checkpoint;
   /** Stored in checkpoints so a resume can restore them. */
@@ -67,6 +71,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
   const history = [...start.history];
   try {
     if (o.resume) trainer.setWeights(o.resume.weights);
+    else if (o.initialWeights) trainer.setWeights(o.initialWeights);
     else trainer.initWeights(o.seed);
     trainer.setAdam(o.resume?.adam);
     const save = async (epoch: number, step: number, partial: CheckpointState['partial']) => {
@@ -121,7 +126,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     if (o.outDir) {
       const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
       await saveModelDir(o.outDir, {
-        spec: o.spec, weights: trainer.getWeights(), normalization: o.normalization,
+        spec: o.spec, weights: trainer.getWeights(), normalization: o.normalization, h5: o.h5,
         metrics: { testLoss: test.loss, testAccuracy: test.accuracy, testSamples: test.count, ...cm, history },
       });
       modelDir = o.outDir;

@@ -43,6 +43,11 @@ describe('saved model round trip', () => {
     const loaded = await loadTrainedModel(dir);
     const trained = (await loadCheckpoint(dir)).weights;
     expect(Buffer.from(loaded.weights.buffer).equals(Buffer.from(trained.buffer))).toBe(true);
+    // The Keras model.h5 written beside model.json holds the same model.
+    const h5 = await loadTrainedModel(join(dir, 'model.h5'));
+    expect(h5.spec).toEqual(loaded.spec);
+    expect(h5.normalization).toBe('div256');
+    expect(Buffer.from(h5.weights.buffer).equals(Buffer.from(trained.buffer))).toBe(true);
 
     const x = new Float32Array(test.n * 144);
     gatherNormalize(test.images, Int32Array.from({ length: test.n }, (_, i) => i), x, test.shape, 'div256');

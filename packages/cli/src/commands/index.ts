@@ -13,6 +13,7 @@ import { register as predictCmd } from './predict.js';
 import { register as benchCmd } from './bench.js';
 import { register as datasetCmd } from './dataset.js';
 import { register as healthCmd } from './health.js';
+import { register as exportCmd } from './export.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`.
@@ -20,7 +21,7 @@ import { register as healthCmd } from './health.js';
  */
 type Register = (program: Command) => void;
 
-const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd];
+const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd, exportCmd];
 
 export function registerCommands(program: Command): void {
   for (const register of registers) register(program);

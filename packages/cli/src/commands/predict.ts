@@ -12,12 +12,12 @@ import { parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
  * image folders are read for training (sharp, sRGB, PIL's "L" weights for
  * grayscale), then normalized as the model's metadata says.
  */
-interface PredictFlags { model: string; top: number; json?: boolean; backend?: string }
+interface PredictFlags { model: string; normalization?: string; labels?: string[]; top: number; json?: boolean; backend?: string }
 
 async function run(images: string[], flags: PredictFlags): Promise<void> {
   if (images.length === 0) throw new UsageError('give at least one image file: tensorpool predict --model DIR IMAGE...');
   await initBackend('cpu');
-  const model = await loadTrainedModel(flags.model);
+  const model = await loadTrainedModel(flags.model, { normalization: flags.normalization, labels: flags.labels });
   const shape = model.spec.inputShape;
   const size = shape[0] * shape[1] * shape[2];
   const pixels = new Uint8Array(images.length * size);
@@ -54,8 +54,10 @@ export function register(program: Command): void {
     .command('predict')
     .description('classify image files with a saved model')
     .argument('<images...>', 'image files (jpg, png, webp, ...; any size)')
-    .requiredOption('--model <dir>', 'model directory (model.json + weights)')
+    .requiredOption('--model <path>', 'model directory (model.json + weights), Keras .h5 or .keras file')
     .option('--top <k>', 'classes to show per image', parsePositiveInt('--top'), 3)
+    .option('--normalization <mode>', 'div256 or div255, for a Keras model without tensorpool metadata (default div256)')
+    .option('--labels <names>', 'comma-separated class names, for a Keras model without tensorpool metadata', (v: string) => v.split(',').map((x) => x.trim()))
     .option('--json', 'print one JSON array on stdout')
     .option('--backend <name>', BACKEND_HELP)
     .action((images: string[], flags: PredictFlags) => run(images, flags));

@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
-import { loadSpec, type ModelSpec } from '@tensorpool/engine';
+import { initBackend, loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
 import { channelStats, expandOfflineParallel, type Normalization } from '@tensorpool/preprocessing';
 import { parseFraction, parseNonNegativeInt, parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
-import { EpochProgress, defaultThreads, loadCheckpoint, resolveCheckpointDir, runTraining, type Checkpoint } from '@tensorpool/training';
+import { EpochProgress, defaultThreads, loadCheckpoint, loadTrainedModel, resolveCheckpointDir, runTraining, type Checkpoint, type TrainedModel } from '@tensorpool/training';
 
 /**
  * `tensorpool train`: data-parallel training on this machine's cores.
@@ -26,6 +26,8 @@ interface TrainFlags {
   validationSplit: number;
   out?: string;
   resume?: string;
+  initFrom?: string;
+  h5: boolean;
   json?: boolean;
   backend?: string;
   normalization: string;
@@ -34,7 +36,7 @@ interface TrainFlags {
 }
 
 /** Options that a checkpoint restores when --resume is given and the flag is not. */
-const RESTORED: (keyof TrainFlags)[] = ['preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'normalization', 'strict', 'testFraction'];
+const RESTORED: (keyof TrainFlags)[] = ['h5', 'initFrom', 'preset', 'data', 'dataDir', 'epochs', 'batchSize', 'augment', 'seed', 'limit', 'validationSplit', 'normalization', 'strict', 'testFraction'];
 
 /** The dataset for a model: loaded, checked against the spec, labels taken from the data when they differ only in names. */
 export async function loadDataFor(spec: ModelSpec, ref: string, opts: { dataDir?: string; limit?: number; seed?: number; strict?: boolean; testFraction?: number }) {
@@ -77,6 +79,18 @@ function splitValidation(train: ImageSet, fraction: number): { train: ImageSet; 
   return { train: head(train, nTrain), validation: subset(train, Int32Array.from({ length: nVal }, (_, i) => nTrain + i)) };
 }
 
+/**
+ * `--init-from`: a model directory, Keras .h5 or .keras file whose architecture and weights training starts from.
+ * A resumed fine-tuning run reads it again (restored from the checkpoint's options) for its normalization only.
+ */
+async function initialModel(flags: TrainFlags, cmd: Command): Promise<TrainedModel | undefined> {
+  if (!flags.initFrom) return undefined;
+  if (flags.resume && cmd.getOptionValueSource('initFrom') === 'cli') throw new UsageError('--init-from and --resume cannot be combined: --resume continues a run, --init-from starts a new one');
+  if (cmd.getOptionValueSource('preset') === 'cli') throw new UsageError('--init-from and --preset cannot be combined: the model file gives the architecture');
+  await initBackend('cpu'); // reading a tfjs/Keras model builds tensors on this thread
+  return loadTrainedModel(flags.initFrom);
+}
+
 async function train(flags: TrainFlags, cmd: Command): Promise<void> {
   let resume: Checkpoint | undefined;
   if (flags.resume) {
@@ -91,14 +105,16 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
   checkNormalizationFlag(flags.normalization); // before loading any data
   const backend = threadBackend(flags.backend);
   if (!['none', 'online', 'offline'].includes(flags.augment)) throw new UsageError(`--augment must be none, online or offline, got '${flags.augment}'`);
-  const spec0 = resume ? resume.state.spec : loadSpec(flags.preset);
+  const init = await initialModel(flags, cmd);
+  const spec0 = resume ? resume.state.spec : init ? init.spec : loadSpec(flags.preset);
   const dataRef = flags.data ?? (spec0.name === 'fashion-mnist' ? 'fashion-mnist' : undefined);
   if (!dataRef) throw new UsageError(`--data is required for preset '${spec0.name}' (an image folder root/<label>/*.jpg or a .npz file)`);
   const data = await loadDataFor(spec0, dataRef, { dataDir: flags.dataDir, limit: flags.limit, seed: flags.seed, strict: flags.strict, testFraction: flags.testFraction });
   const spec = resume ? spec0 : data.spec;
   for (const s of data.skipped ?? []) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
   let { train: trainSet, validation } = splitValidation(data.train, flags.validationSplit);
-  const normalization = normalizationFor(flags.normalization, trainSet);
+  // Fine-tuning keeps the normalization the model was trained with unless --normalization says otherwise.
+  const normalization = init?.fromMetadata && cmd.getOptionValueSource('normalization') !== 'cli' ? init.normalization : normalizationFor(flags.normalization, trainSet);
   if (flags.augment === 'offline') trainSet = await expandOfflineParallel(trainSet, { threads: flags.threads });
   const out = flags.out ?? `models/${spec.name}`;
 
@@ -116,7 +132,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
       threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
-      normalization, backend, outDir: out, resume, signal: controller.signal,
+      normalization, backend, outDir: out, resume, signal: controller.signal, h5: flags.h5, initialWeights: resume ? undefined : init?.weights,
       options: Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k]])),
       onProgress: (epoch, p) => progress.update(epoch, p),
       onEpochEnd: (rec) => progress.end(rec),
@@ -157,6 +173,8 @@ export function register(program: Command): void {
     .option('--validation-split <f>', 'fraction of the training samples held out for validation', Number, DEFAULTS.validationSplit)
     .option('--out <dir>', 'model directory (default models/<preset>)')
     .option('--resume <dir>', 'continue from the checkpoint in a model directory')
+    .option('--init-from <model>', 'fine-tune: start from this model (directory, Keras .h5 or .keras) instead of --preset')
+    .option('--no-h5', 'do not write the Keras model.h5 next to model.json')
     .option('--json', 'print one JSON object with the results on stdout')
     .option('--backend <name>', BACKEND_HELP)
     .action((flags: TrainFlags, cmd: Command) => train(flags, cmd));
