@@ -35,9 +35,9 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 describe('data references', () => {
-  it('accept a named dataset, a store id (format only) and paths inside the root, relative or absolute', async () => {
+  it('accept a named dataset and paths inside the root, relative or absolute (store ids: data-store-refs.test.ts)', async () => {
     expect(classifyDataRef('fashion-mnist')).toEqual({ kind: 'named', name: 'fashion-mnist' });
-    await checkDataRef(`sha256:${'ab'.repeat(32)}`, undefined);
+    expect(classifyDataRef(`sha256:${'ab'.repeat(32)}`)).toEqual({ kind: 'store', id: `sha256:${'ab'.repeat(32)}` });
     await checkDataRef('sets/small.npz', root);
     await checkDataRef(join(root, 'sets', 'small.npz'), root);
     await checkDataRef('inner-link.npz', root); // a link that stays inside is fine
