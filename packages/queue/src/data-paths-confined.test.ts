@@ -22,7 +22,7 @@ symlinkSync(join(outside, 'secret.npz'), join(root, 'escape.npz'));
 symlinkSync(outside, join(root, 'escape-dir'));
 symlinkSync(join(root, 'sets', 'small.npz'), join(root, 'inner-link.npz'));
 
-const REFUSED = /^data: not a dataset name \(fashion-mnist\), a dataset id \(sha256:<64 hex>\) or a readable path inside the data root$/;
+const REFUSED = /^data: not a dataset name \(fashion-mnist or one in the dataset store\), a dataset id \(sha256:<64 hex>\) or a readable path inside the data root$/;
 
 async function refusal(p: Promise<unknown>): Promise<string> {
   try {
