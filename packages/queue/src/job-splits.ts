@@ -12,7 +12,7 @@
  */
 import { JobError } from '@tensorpool/core';
 import { subset, validationIndices, type DatasetSplits, type ImageSet } from '@tensorpool/data';
-import { channelStats, type Normalization } from '@tensorpool/preprocessing';
+import { channelStats, expandOffline, type Normalization } from '@tensorpool/preprocessing';
 import type { JobOptions } from './schema.js';
 
 export interface JobSplits {
@@ -53,4 +53,17 @@ export function meanStdOf(data: DatasetSplits, s: JobSplits): { mean: number[]; 
 export function resolvedNormalization(o: Pick<JobOptions, 'normalization'>): Normalization {
   if (o.normalization === 'mean-std') throw new JobError('normalization: mean-std has not been measured yet (the coordinator does that when the job starts)');
   return o.normalization;
+}
+
+/**
+ * What a shard trains on. `augment: 'offline'` expands the shard's own
+ * samples on the worker (each rotated -20..+20 degrees in 5 degree steps, each
+ * also mirrored: 18 per sample, as `train --augment offline`), deterministic
+ * (no randomness in the expansion; the trainer's visiting order is
+ * epochOrder(seed, epoch) over the expansion). Costs 18 x the shard's bytes
+ * while it trains. Otherwise the shard's indices into data.train.
+ */
+export function shardTrainingSet(data: DatasetSplits, indices: Int32Array, augment: JobOptions['augment']): { train: ImageSet; indices?: Int32Array } {
+  if (augment !== 'offline') return { train: data.train, indices };
+  return { train: expandOffline(subset(data.train, indices)) };
 }

@@ -71,7 +71,8 @@ export function jobPayloadSchema(l: Limits = currentLimits()) {
         .gt(0, { error: (i) => `must be > 0, got ${String(i.input)}` })
         .max(l.learningRate, { error: (i) => `must be <= ${l.learningRate}, got ${String(i.input)}` })
         .default(DEFAULTS.learningRate),
-      augment: z.enum(['none', 'online']).default(DEFAULTS.augment),
+      /** 'offline': each shard's samples expanded 18x on the worker (job-splits.ts shardTrainingSet). */
+      augment: z.enum(['none', 'online', 'offline']).default(DEFAULTS.augment),
       /** Fraction of the training split held out for validation (seeded, stratified; never the test split). */
       validationSplit: finite
         .min(0, { error: (i) => `must be in [0, 1), got ${String(i.input)}` })

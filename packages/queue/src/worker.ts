@@ -21,7 +21,7 @@ import { describeShard, hasShardResult, storeShardResult } from './results.js';
 import { getJobRecord, setShardProgress, transition, TERMINAL_STATES } from './state.js';
 import { openDatasetCache, type DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
-import { jobSplits, resolvedNormalization } from './job-splits.js';
+import { jobSplits, resolvedNormalization, shardTrainingSet } from './job-splits.js';
 import { TrainerCache } from './trainers.js';
 import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
@@ -149,17 +149,17 @@ export class ShardWorker {
       // The shard of the samples trained on (the validation hold-out excluded), as indices into data.train.
       const { trainIndices } = jobSplits(data, o);
       const local = shardIndices(trainIndices.length, shards, o.seed, epoch)[shard];
-      const indices = trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]);
+      const shardSet = shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]), o.augment);
       const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected);
       let adam: AdamState | undefined;
       if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch), expected);
       else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
-      this.log.info(`${what}: training ${indices.length} samples`);
+      this.log.info(`${what}: training ${shardSet.indices?.length ?? shardSet.train.n} samples`);
       let lastWrite = 0;
       const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
-        train: data.train, indices, weights, ...(adam ? { adam } : {}), epoch, seed: o.seed,
-        batchSize: o.batchSize, augment: o.augment, normalization, signal: abort.signal,
+        train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed,
+        batchSize: o.batchSize, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
           if (now - lastWrite >= 1000 || p.step >= p.steps) {

@@ -24,7 +24,7 @@ const jobPayloadDoc = {
     batchSize: { type: 'integer', minimum: 1, default: 32 },
     seed: { type: 'integer', minimum: 0 },
     learningRate: { type: 'number' },
-    augment: { type: 'string', enum: ['none', 'online'] },
+    augment: { type: 'string', enum: ['none', 'online', 'offline'] },
     normalization: { description: "'div256', 'div255', 'mean-std' (measured on the training split when the job starts), or { mean: number[], std: number[] } per channel" },
     validationSplit: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'fraction of the training split held out for validation (seeded, stratified; never the test split)' },
     optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },

@@ -68,7 +68,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'batch size per shard step', num('--batch-size'), DEFAULTS.batchSize)
     .option('--seed <n>', 'seed of initial weights, shuffles, dropout, augmentation', num('--seed'), DEFAULTS.seed)
     .option('--lr <x>', 'Adam learning rate', num('--lr', false), DEFAULTS.learningRate)
-    .option('--augment <mode>', 'none | online', DEFAULTS.augment)
+    .option('--augment <mode>', 'none | online | offline (each shard expanded 18x on its worker, as train --augment offline)', DEFAULTS.augment)
     .option('--normalization <n>', 'div256 | div255 | mean-std (measured on the training split when the job starts)', DEFAULTS.normalization)
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
     .option('--limit <n>', 'use only the first N training samples', num('--limit'))
