@@ -26,10 +26,12 @@ const folder = join(c.dir, 'colours');
 const specFile = join(c.dir, 'colours.json');
 const cold = join(c.dir, 'cache-cold');
 const warm = join(c.dir, 'cache-warm');
-const COLOURS: Record<string, [number, number, number]> = { blue: [40, 60, 200], green: [50, 190, 60], red: [210, 50, 40], yellow: [220, 210, 50] };
-const PER_CLASS = 80;
+// Close colours and a per-image colour cast: the classes overlap, so accuracy is well above chance (0.25) but below 1.
+const COLOURS: Record<string, [number, number, number]> = { blue: [100, 110, 150], green: [105, 145, 105], red: [150, 105, 100], yellow: [145, 140, 100] };
+const CAST = 30;
+const PER_CLASS = 250;
 // `train` has no learning-rate flag: both use the default (DEFAULTS.learningRate).
-const OPTIONS = ['--epochs', '10', '--batch-size', '16', '--seed', '7', '--validation-split', '0.2', '--normalization', 'mean-std'];
+const OPTIONS = ['--epochs', '15', '--batch-size', '16', '--seed', '7', '--test-fraction', '0.4', '--validation-split', '0.2', '--normalization', 'mean-std'];
 
 /** Deterministic pseudo-random bytes (no Math.random in tests). */
 function noise(seed: number, n: number, amplitude: number): Int16Array {
@@ -47,8 +49,9 @@ async function writeFolder(): Promise<void> {
     for (let i = 0; i < PER_CLASS; i++) {
       // A few images of another size: push resizes them like any other.
       const side = i % 20 === 0 ? 24 : 16;
-      const n = noise(++k, side * side * 3, 70);
-      const px = Buffer.from(Uint8Array.from(n, (d, j) => Math.max(0, Math.min(255, rgb[j % 3] + d))));
+      const n = noise(++k, side * side * 3, 50);
+      const cast = noise(100_000 + k, 3, CAST);
+      const px = Buffer.from(Uint8Array.from(n, (d, j) => Math.max(0, Math.min(255, rgb[j % 3] + cast[j % 3] + d))));
       await sharp(px, { raw: { width: side, height: side, channels: 3 } }).png().toFile(join(folder, label, `${i}.png`));
     }
   }
@@ -74,7 +77,7 @@ function json(r: { code: number | null; stdout: string; stderr: string }): Recor
 
 describe('an image folder pushed once, trained on by workers with no shared volume', () => {
   it('matches a local train within 1.5 points, with a cold and a warm worker cache', { timeout: 600_000 }, async () => {
-    const pushed = json(c.cli(['dataset', 'push', folder, '--name', 'colours', '--shape', '16x16x3', '--seed', '7', '--json']));
+    const pushed = json(c.cli(['dataset', 'push', folder, '--name', 'colours', '--shape', '16x16x3', '--seed', '7', '--test-fraction', '0.4', '--json']));
     const id = pushed.dataset as string;
     expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(pushed.train as number + (pushed.test as number)).toBe(4 * PER_CLASS);
@@ -130,8 +133,8 @@ describe('an image folder pushed once, trained on by workers with no shared volu
     const dist = metrics.testAccuracy as number;
     const loc = local.testAccuracy as number;
     process.stderr.write(`distributed test accuracy ${dist}, local ${loc}\n`);
-    expect(dist).toBeGreaterThan(0.6);
-    expect(loc).toBeGreaterThan(0.6);
+    expect(dist).toBeGreaterThan(0.5);
+    expect(loc).toBeGreaterThan(0.5);
     expect(Math.abs(dist - loc)).toBeLessThanOrEqual(0.015);
   });
 
