@@ -107,6 +107,10 @@ describe('an image folder pushed once, trained on by workers with no shared volu
     expect(new Set(held.map((h) => h.proc.name))).toEqual(new Set(['w1', 'w2']));
     expect(readdirSync(cold)).toEqual([`${id.slice(7)}.tpds`]);
     expect(statSync(warmFile).ino).toBe(warmInode); // read, not fetched again
+    // The running job's dataset cannot be removed from under it.
+    const rm = c.cli(['dataset', 'rm', 'colours']);
+    expect(rm.code).not.toBe(0);
+    expect(rm.stderr.trim()).toBe(`tensorpool: dataset ${id} is used by a queued or running job: cancel it or wait until it has finished [E_USAGE]`);
     w1.release();
     w2.release();
 
@@ -132,7 +136,7 @@ describe('an image folder pushed once, trained on by workers with no shared volu
     const local = json(c.cli(['train', '--preset', specFile, '--data', folder, '--threads', '1', '--out', join(c.dir, 'local'), '--json', ...OPTIONS]));
     const dist = metrics.testAccuracy as number;
     const loc = local.testAccuracy as number;
-    process.stderr.write(`distributed test accuracy ${dist}, local ${loc}\n`);
+    process.stderr.write(`distributed test accuracy ${dist} (loss ${String(metrics.testLoss)}), local ${loc} (loss ${String(local.testLoss)})\n`);
     expect(dist).toBeGreaterThan(0.5);
     expect(loc).toBeGreaterThan(0.5);
     expect(Math.abs(dist - loc)).toBeLessThanOrEqual(0.015);
