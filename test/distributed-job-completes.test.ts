@@ -30,7 +30,8 @@ describe('distributed training end to end', () => {
       expect(e.samples).toBe(512);
       expect(e.shards.map((x: { samples: number }) => x.samples)).toEqual([256, 256]);
     }
-    expect(s.epochMetrics[0].valAccuracy).toBeGreaterThan(0.1);
+    expect(s.epochMetrics[0].testAccuracy).toBeGreaterThan(0.1);
+    expect(s.epochMetrics[0].valAccuracy).toBeUndefined(); // no validationSplit: no validation metrics (never the test split)
     expect(s.workers.length).toBeGreaterThanOrEqual(1);
     for (const w of s.workers) expect(['w1', 'w2']).toContain(w);
     const human = c.cli(['status', jobId]).stdout;

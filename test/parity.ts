@@ -64,7 +64,7 @@ async function distributed(optimizer: OptimizerPolicy): Promise<{ accuracy: numb
       if (s.state === 'failed' || s.state === 'cancelled') throw new Error(`${optimizer}: ${s.state}: ${s.error}`);
       if (s.state === 'completed') {
         const m = await client.metrics(jobId);
-        return { accuracy: m.testAccuracy as number, epochs: s.epochMetrics.map((e) => ({ epoch: e.epoch, loss: e.loss, valAccuracy: e.valAccuracy })) };
+        return { accuracy: m.testAccuracy as number, epochs: s.epochMetrics.map((e) => ({ epoch: e.epoch, loss: e.loss, testAccuracy: e.testAccuracy })) };
       }
       await new Promise((r) => setTimeout(r, 1000));
     }

@@ -69,6 +69,7 @@ export const DEFAULTS = {
   /** HTTP API (`tensorpool serve`): each overridable by env and a serve flag (services/api/README.md). */
   api: {
     bodyBytes: 1 << 20, // largest request body (413 above); TENSORPOOL_API_BODY_BYTES, --body-limit
+    uploadBytes: 1024 ** 3, // largest dataset upload, PUT /datasets/:name (streamed, 413 above); TENSORPOOL_API_UPLOAD_BYTES, --upload-limit
     rateLimitMax: 60, // mutating requests per route, client address and window (429 above); TENSORPOOL_API_RATE_MAX, --rate-limit
     rateLimitWindowMs: 60_000, // TENSORPOOL_API_RATE_WINDOW_MS, --rate-window-ms
     sessionTtlMs: 8 * 3600_000, // dashboard session (cookie) lifetime in Redis

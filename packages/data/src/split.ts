@@ -8,13 +8,15 @@ import { Random, UsageError } from '@tensorpool/core';
 
 /** Names the split's random streams apart from epoch shuffles (Random(seed, epoch)). */
 const SPLIT_STREAM = 0x73706c74; // "splt"
+/** The validation hold-out's streams: apart from the test split's, so the two draws are independent. */
+const VALIDATION_STREAM = 0x76616c64; // "vald"
 
 export interface SplitIndices {
   train: Int32Array;
   test: Int32Array;
 }
 
-export function splitIndices(labels: ArrayLike<number>, numClasses: number, testFraction: number, seed: number): SplitIndices {
+export function splitIndices(labels: ArrayLike<number>, numClasses: number, testFraction: number, seed: number, stream = SPLIT_STREAM): SplitIndices {
   if (!(testFraction >= 0 && testFraction < 1)) throw new UsageError(`testFraction must be in [0, 1), got ${testFraction}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`seed must be a non-negative integer, got ${seed}`);
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
@@ -23,7 +25,7 @@ export function splitIndices(labels: ArrayLike<number>, numClasses: number, test
   let nTest = 0;
   byClass.forEach((members, c) => {
     const k = Math.round(members.length * testFraction);
-    new Random(seed, SPLIT_STREAM, c).shuffle(members);
+    new Random(seed, stream, c).shuffle(members);
     for (let j = 0; j < k; j++) isTest[members[j]] = 1;
     nTest += k;
   });
@@ -36,4 +38,17 @@ export function splitIndices(labels: ArrayLike<number>, numClasses: number, test
     else train[a++] = i;
   }
   return { train, test };
+}
+
+/**
+ * The validation hold-out of a training split (`train --validation-split`,
+ * a distributed job's `validationSplit`): the same seeded, stratified draw
+ * as the test split, on its own random streams. Returns indices into the
+ * training split: `train` (what is trained on) and `validation`, both in
+ * the split's order. Never touches the test split.
+ */
+export function validationIndices(labels: ArrayLike<number>, numClasses: number, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+  if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`validationSplit must be in [0, 1), got ${fraction}`);
+  const { train, test } = splitIndices(labels, numClasses, fraction, seed, VALIDATION_STREAM);
+  return { train, validation: test };
 }

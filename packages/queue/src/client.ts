@@ -8,10 +8,11 @@ import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, type Queues } from './queues.js';
 import { parseJobPayload, type JobOptions } from './schema.js';
-import { createJobRecord, getFinalMetrics, jobStatus, listJobIds, requireJobRecord, transition, TERMINAL_STATES, type JobStatus } from './state.js';
+import { createJobRecord, getFinalMetrics, getJobRecord, jobStatus, listJobIds, requireJobRecord, transition, TERMINAL_STATES, type JobStatus } from './state.js';
 import { activeWorkers, type WorkerBeat } from './heartbeat.js';
 import { cleanupJob } from './cleanup.js';
-import { checkDataRef, dataRoot } from './data-ref.js';
+import { openDatasetStore, type DatasetStore, type Manifest } from '@tensorpool/datasets';
+import { dataRoot, pinDataRef } from './data-ref.js';
 import { modelsDir, normalizeOut } from './out-dir.js';
 import { assertJobId, isJobId } from './stored.js';
 import { printable } from './payload-shape.js';
@@ -57,6 +58,7 @@ export class QueueClient {
   private readonly ownsRedis: boolean;
   private readonly dataRoot?: string;
   private readonly modelsDir: string;
+  private store?: DatasetStore;
 
   constructor(opts: ClientOptions = {}) {
     this.keys = createKeys(opts.prefix);
@@ -81,13 +83,33 @@ export class QueueClient {
     const options: JobOptions = parseJobPayload(payload);
     try {
       if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
-      await checkDataRef(options.data, this.dataRoot);
+      // A store name is pinned to the id it points at now; the job keeps those bytes.
+      const pinned = await pinDataRef(options.data, this.dataRoot, this.datasetStore());
+      options.data = pinned.data;
+      if (pinned.manifest) options.spec = fitSpec(options, pinned.manifest);
     } catch (e) {
       throw new JobError(`invalid job: ${(e as Error).message}`, { cause: e });
     }
     const rec = await createJobRecord(this.redis, this.keys, options, undefined, limits().activeJobs);
     await this.queues.train.add('train', { jobId: rec.id }, { jobId: rec.id, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     return { jobId: rec.id };
+  }
+
+  /** The dataset store of this service (TENSORPOOL_DATASET_STORE; default: this Redis, under the prefix). */
+  datasetStore(): DatasetStore {
+    return (this.store ??= openDatasetStore(this.redis, { prefix: this.keys.prefix }));
+  }
+
+  /** True while a queued or running job trains on dataset `id` (its delete is then refused). */
+  async datasetInUse(id: string): Promise<boolean> {
+    for (const jobId of await this.redis.smembers(this.keys.active)) {
+      if (!isJobId(jobId)) continue;
+      // A record that cannot be read still counts: refusing a delete is the safe side.
+      const rec = await getJobRecord(this.redis, this.keys, jobId).catch(() => null);
+      if (rec === null) return true;
+      if (rec && !TERMINAL_STATES.includes(rec.state) && rec.options.data === id) return true;
+    }
+    return false;
   }
 
   async status(jobId: string): Promise<JobStatus> {
@@ -158,4 +180,17 @@ export class QueueClient {
     await this.queues.close();
     if (this.ownsRedis) await this.redis.quit();
   }
+}
+
+/**
+ * The job's model checked against a stored dataset (as `train` checks a
+ * local one): same image shape and number of classes; the model's labels
+ * become the dataset's class names when they differ only in names.
+ */
+function fitSpec(o: JobOptions, m: Manifest): JobOptions['spec'] {
+  const want = o.spec.inputShape.join('x');
+  if (m.shape.join('x') !== want) throw new JobError(`data: dataset ${m.id} holds ${m.shape.join('x')} images; the model expects ${want} (push it with --shape ${want})`);
+  if (m.classes.length !== o.spec.labels.length) throw new JobError(`data: dataset ${m.id} has ${m.classes.length} classes; the model has ${o.spec.labels.length} outputs`);
+  const same = o.spec.labels.every((l) => m.classes.includes(l));
+  return same ? o.spec : { ...o.spec, labels: [...m.classes] };
 }

@@ -32,6 +32,8 @@ import { leaseTimings, shardAttempts, type LeaseTimings } from './timing.js';
 import { Evaluator } from './evaluate.js';
 import { silentLogger, type Logger } from './log.js';
 import { hook } from './test-hooks.js';
+import { openDatasetCache } from '@tensorpool/datasets';
+import { measureNormalization } from './measure-normalization.js';
 
 export interface CoordinatorOptions {
   redisUrl?: string;
@@ -70,7 +72,8 @@ export class Coordinator {
     this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
-    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot) });
+    const datasets = openDatasetCache(this.redis, { prefix: this.keys.prefix });
+    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot), datasets });
     const t = leaseTimings(opts.timings);
     const wopts = {
       ...queueOpts(this.keys, this.bullRedis),
@@ -187,6 +190,8 @@ export class Coordinator {
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec || TERMINAL_STATES.includes(rec.state)) return;
     if (rec.state === 'queued') {
+      // 'mean-std' is measured once, before any shard runs; a lost race re-reads the record.
+      if (!(await measureNormalization(this.redis, this.keys, rec, () => this.evaluator.dataset(rec)))) return this.startJob(jobId);
       if (!(await hasGlobalWeights(this.redis, this.keys, jobId, 0))) {
         await putGlobalWeights(this.redis, this.keys, jobId, 0, initialWeights(rec.options.spec, rec.options.seed));
       }
@@ -253,8 +258,9 @@ export class Coordinator {
       epoch: epoch + 1,
       loss: results.reduce((a, r) => a + r.meta.loss * r.meta.samples, 0) / total,
       accuracy: results.reduce((a, r) => a + r.meta.accuracy * r.meta.samples, 0) / total,
-      valLoss: val.loss,
-      valAccuracy: val.accuracy,
+      ...(val.validation ? { valLoss: val.validation.loss, valAccuracy: val.validation.accuracy } : {}),
+      testLoss: val.test.loss,
+      testAccuracy: val.test.accuracy,
       samples: total,
       seconds: (Date.now() - startedAt) / 1000,
       shards: results.map((r, shard) => ({ shard, samples: r.meta.samples, seconds: r.meta.seconds, worker: r.meta.worker })),
@@ -265,7 +271,7 @@ export class Coordinator {
     const old = [this.keys.weights(jobId, epoch), this.keys.adam(jobId, epoch)];
     for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s));
     await this.redis.del(...old);
-    this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)} val_acc ${val.accuracy.toFixed(4)}`);
+    this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}${val.validation ? ` val_acc ${val.validation.accuracy.toFixed(4)}` : ''} test_acc ${val.test.accuracy.toFixed(4)}`);
     await hook('epoch-averaged', { epoch });
 
     const after = await getJobRecord(this.redis, this.keys, jobId);

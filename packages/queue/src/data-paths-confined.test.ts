@@ -22,7 +22,7 @@ symlinkSync(join(outside, 'secret.npz'), join(root, 'escape.npz'));
 symlinkSync(outside, join(root, 'escape-dir'));
 symlinkSync(join(root, 'sets', 'small.npz'), join(root, 'inner-link.npz'));
 
-const REFUSED = /^data: not a dataset name \(fashion-mnist\), a dataset id \(sha256:<64 hex>\) or a readable path inside the data root$/;
+const REFUSED = /^data: not a dataset name \(fashion-mnist or one in the dataset store\), a dataset id \(sha256:<64 hex>\) or a readable path inside the data root$/;
 
 async function refusal(p: Promise<unknown>): Promise<string> {
   try {
@@ -35,9 +35,9 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 describe('data references', () => {
-  it('accept a named dataset, a store id (format only) and paths inside the root, relative or absolute', async () => {
+  it('accept a named dataset and paths inside the root, relative or absolute (store ids: data-store-refs.test.ts)', async () => {
     expect(classifyDataRef('fashion-mnist')).toEqual({ kind: 'named', name: 'fashion-mnist' });
-    await checkDataRef(`sha256:${'ab'.repeat(32)}`, undefined);
+    expect(classifyDataRef(`sha256:${'ab'.repeat(32)}`)).toEqual({ kind: 'store', id: `sha256:${'ab'.repeat(32)}` });
     await checkDataRef('sets/small.npz', root);
     await checkDataRef(join(root, 'sets', 'small.npz'), root);
     await checkDataRef('inner-link.npz', root); // a link that stays inside is fine

@@ -1,12 +1,18 @@
 /**
  * What a job's `data` may name, and the one place a reference becomes a
- * dataset. Three forms:
+ * dataset. Four forms, tried in this order:
  *
  *   fashion-mnist              a named built-in dataset (NAMED_DATASETS)
- *   sha256:<64 hex>            a dataset-store id (the store plugs in here: resolveDataRef)
- *   creatures, /srv/data/x.npz a path INSIDE the data root (TENSORPOOL_DATA_ROOT);
- *                              relative paths are relative to the root. No root
- *                              configured (the default): no paths at all.
+ *   sha256:<64 hex>            a dataset-store id (packages/datasets), loaded
+ *                              through this process's dataset cache
+ *   creatures, /srv/data/x.npz a path INSIDE the data root (TENSORPOOL_DATA_ROOT)
+ *                              that exists there; relative paths are relative to
+ *                              the root. No root configured (the default): no paths.
+ *   creatures                  otherwise, a dataset NAME in the store (1..64 of
+ *                              letters, digits, '_', '.', '-'; so './x' or 'a/b'
+ *                              is never a name). Enqueue pins a name to the id it
+ *                              points at then (pinDataRef), so a job keeps the same
+ *                              bytes when the name is pushed again meanwhile.
  *
  * Every process that opens a path (the enqueueing client, each worker, the
  * coordinator's evaluator) checks it again with realpath against its own
@@ -17,6 +23,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { JobError } from '@tensorpool/core';
 import { loadDataset, type DatasetSplits, type LoadOptions } from '@tensorpool/data';
+import { NAME_RE, type DatasetCache, type DatasetStore, type Manifest } from '@tensorpool/datasets';
 
 export const NAMED_DATASETS: readonly string[] = ['fashion-mnist'];
 export const DATASET_ID_RE = /^sha256:[0-9a-f]{64}$/;
@@ -42,8 +49,8 @@ export function dataRoot(option?: string): string | undefined {
   return option ?? (process.env.TENSORPOOL_DATA_ROOT || undefined);
 }
 
-const NO_ROOT = `data: paths are not accepted (no data root configured): use a dataset name (${NAMED_DATASETS.join(', ')}) or a dataset id (sha256:<64 hex>)`;
-const REFUSED = `data: not a dataset name (${NAMED_DATASETS.join(', ')}), a dataset id (sha256:<64 hex>) or a readable path inside the data root`;
+const NO_ROOT = `data: paths are not accepted (no data root configured): use a dataset name (${NAMED_DATASETS.join(', ')} or one pushed with 'tensorpool dataset push') or a dataset id (sha256:<64 hex>)`;
+const REFUSED = `data: not a dataset name (${NAMED_DATASETS.join(', ')} or one in the dataset store), a dataset id (sha256:<64 hex>) or a readable path inside the data root`;
 
 /** True when `child` (a real path) is `root` or below it. */
 export function isInside(root: string, child: string): boolean {
@@ -75,26 +82,81 @@ export interface LocatedData {
   load(opts: LoadOptions): Promise<DatasetSplits>;
 }
 
+const NO_STORE = 'data: dataset store not available';
+const notInStore = (id: string) => `data: dataset ${id} is not in the dataset store (push it with 'tensorpool dataset push')`;
+
+/** The manifest of a store id, or JobError naming `data` (the message says nothing but that the id is unknown). */
+async function storeManifest(id: string, store: DatasetStore | undefined): Promise<Manifest> {
+  if (!store) throw new JobError(NO_STORE);
+  const m = await store.getManifest(id);
+  if (!m) throw new JobError(notInStore(id));
+  return m;
+}
+
+/**
+ * A path-like reference: the confined path when it exists inside the root,
+ * else the store's dataset of that name, else one refusal for every case
+ * (missing, outside the root, unknown name).
+ */
+async function pathOrName(ref: string, root: string | undefined, store: DatasetStore | undefined): Promise<{ path: string } | { manifest: Manifest }> {
+  let refusal: JobError;
+  try {
+    return { path: await confineDataPath(ref, root) };
+  } catch (e) {
+    if (!(e instanceof JobError)) throw e;
+    refusal = e;
+  }
+  if (store && NAME_RE.test(ref)) {
+    const m = await store.getManifest(ref);
+    if (m) return { manifest: m };
+    throw new JobError(REFUSED);
+  }
+  throw refusal;
+}
+
 /**
  * The single place a `data` reference is resolved (client check, worker,
  * evaluator). Named datasets and confined paths load from disk; store ids
- * wait for the dataset store.
+ * and names load through `cache` (this process's dataset cache, which
+ * fetches from the store on first use and verifies every chunk).
  */
-export async function locateDataRef(ref: string, root: string | undefined): Promise<LocatedData> {
+export async function locateDataRef(ref: string, root: string | undefined, cache?: DatasetCache): Promise<LocatedData> {
   const r = classifyDataRef(ref);
   if (r.kind === 'named') return { key: `name:${r.name}`, load: (opts) => loadDataset(r.name, opts) };
-  if (r.kind === 'store') throw new JobError('data: dataset store not available');
-  const real = await confineDataPath(r.path, root);
+  const fromStore = (id: string): LocatedData => ({
+    key: `store:${id}`,
+    load: (opts) => cache!.load(id, { shape: opts.shape, classes: opts.classes, limit: opts.limit, testLimit: opts.testLimit }),
+  });
+  if (r.kind === 'store') {
+    if (!cache) throw new JobError(NO_STORE);
+    return fromStore(r.id);
+  }
+  const where = await pathOrName(r.path, root, cache?.store);
+  if ('manifest' in where) return fromStore(where.manifest.id);
+  const real = where.path;
   return { key: `path:${real}`, load: (opts) => loadDataset(real, { ...opts, noSymlinks: true }) };
 }
 
-/** Checks a reference at enqueue time without loading it (store ids: format only, resolved when the job runs). */
-export async function checkDataRef(ref: string, root: string | undefined): Promise<void> {
+/**
+ * Checks a reference at enqueue time without loading it and returns what the
+ * job records: the reference itself, or for a store name the id it points at
+ * now (pinned). Store ids and names must be in `store`; `manifest` is given
+ * for store datasets so the caller can check shape and classes.
+ */
+export async function pinDataRef(ref: string, root: string | undefined, store?: DatasetStore): Promise<{ data: string; manifest?: Manifest }> {
   const r = classifyDataRef(ref);
-  if (r.kind === 'path') await confineDataPath(r.path, root);
+  if (r.kind === 'named') return { data: ref };
+  if (r.kind === 'store') return { data: r.id, manifest: await storeManifest(r.id, store) };
+  const where = await pathOrName(r.path, root, store);
+  return 'manifest' in where ? { data: where.manifest.id, manifest: where.manifest } : { data: ref };
+}
+
+/** Checks a reference at enqueue time without loading it (see pinDataRef). */
+export async function checkDataRef(ref: string, root: string | undefined, store?: DatasetStore): Promise<void> {
+  await pinDataRef(ref, root, store);
 }
 
 /** Loads the dataset a reference names (see locateDataRef). */
-export async function resolveDataRef(ref: string, root: string | undefined, opts: LoadOptions = {}): Promise<DatasetSplits> {
-  return (await locateDataRef(ref, root)).load(opts);
+export async function resolveDataRef(ref: string, root: string | undefined, opts: LoadOptions = {}, cache?: DatasetCache): Promise<DatasetSplits> {
+  return (await locateDataRef(ref, root, cache)).load(opts);
 }

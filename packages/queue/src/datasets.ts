@@ -7,10 +7,14 @@
  * holds at most that much decoded data, however many datasets it has seen.
  *
  * References resolve in data-ref.ts, which confines paths to this
- * process's data root (realpath) before anything is opened.
+ * process's data root (realpath) before anything is opened; store ids and
+ * names load through the dataset cache given (the worker's or coordinator's
+ * `openDatasetCache`, a verified on-disk cache in front of the store), keyed
+ * here by id, so a dataset is decoded into memory once per process.
  */
 import { limits } from '@tensorpool/core';
 import { head, type DatasetSplits } from '@tensorpool/data';
+import type { DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { locateDataRef } from './data-ref.js';
 import { LruCache } from './lru.js';
 import type { JobOptions } from './schema.js';
@@ -28,9 +32,9 @@ export class DatasetCache {
     this.lru = new LruCache(budgetBytes);
   }
 
-  /** The dataset of a job, with its limits applied as views; `root` is this process's data root. */
-  async get(o: DatasetRequest, root: string | undefined): Promise<DatasetSplits> {
-    const where = await locateDataRef(o.data, root);
+  /** The dataset of a job, with its limits applied as views; `root` is this process's data root, `disk` its dataset cache. */
+  async get(o: DatasetRequest, root: string | undefined, disk?: DiskCache): Promise<DatasetSplits> {
+    const where = await locateDataRef(o.data, root, disk);
     const shape = [...o.spec.inputShape] as [number, number, number];
     const key = JSON.stringify([where.key, shape, o.spec.labels]);
     let p = this.lru.get(key);
@@ -66,7 +70,7 @@ export class DatasetCache {
 let shared: DatasetCache | undefined;
 
 /** The process-wide cache (budget read once from limits()). */
-export function datasetFor(o: DatasetRequest, root: string | undefined): Promise<DatasetSplits> {
+export function datasetFor(o: DatasetRequest, root: string | undefined, disk?: DiskCache): Promise<DatasetSplits> {
   shared ??= new DatasetCache(limits().datasetCacheBytes);
-  return shared.get(o, root);
+  return shared.get(o, root, disk);
 }

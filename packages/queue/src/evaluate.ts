@@ -3,19 +3,28 @@
  * last, the test metrics and the saved model (the same directory format as
  * `tensorpool train`: model.json + weights, metrics.json).
  *
- * Validation uses the job's test split (limited by `testLimit`), like the
- * seed script's validation_data; the final evaluation of the last epoch is
- * reused for the test metrics instead of running twice.
+ * After each epoch: the validation hold-out (when the job has a
+ * `validationSplit`, see job-splits.ts) and the test split (limited by
+ * `testLimit`), reported apart. The last epoch's evaluation is reused for
+ * the final test metrics instead of running twice.
  */
 import { limits } from '@tensorpool/core';
 import { initBackend } from '@tensorpool/engine';
 import type { EvalResult } from '@tensorpool/training';
 import { classMetrics, saveModelDir } from '@tensorpool/training';
+import type { DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
+import { jobSplits, resolvedNormalization, validationSet } from './job-splits.js';
 import { TrainerCache } from './trainers.js';
 import { LruCache } from './lru.js';
 import { confinedModelDir } from './out-dir.js';
 import type { JobRecord } from './state.js';
+
+/** One evaluation of a job's weights: the validation hold-out (when it has one) and the test split, apart. */
+export interface Evaluation {
+  validation?: EvalResult;
+  test: EvalResult;
+}
 
 export class Evaluator {
   private readonly trainers = new TrainerCache();
@@ -28,12 +37,14 @@ export class Evaluator {
    * again (the last epoch's validation is the test evaluation). Released by
    * forget() when a job ends in any state, and capped (LRU) anyway.
    */
-  private readonly last = new LruCache<string, { weights: Float32Array; result: EvalResult }>(limits().evaluations);
+  private readonly last = new LruCache<string, { weights: Float32Array; result: Evaluation }>(limits().evaluations);
+  private readonly datasets?: DiskCache;
 
-  constructor(opts: { threads?: number; modelsDir: string; dataRoot?: string }) {
+  constructor(opts: { threads?: number; modelsDir: string; dataRoot?: string; datasets?: DiskCache }) {
     this.threads = opts.threads;
     this.modelsDir = opts.modelsDir;
     this.dataRoot = opts.dataRoot;
+    this.datasets = opts.datasets;
   }
 
   /** Drops what is kept for a job (its last evaluation); called when it completes, fails or is cancelled. */
@@ -46,15 +57,26 @@ export class Evaluator {
     return this.last.keys();
   }
 
-  async validate(rec: JobRecord, weights: Float32Array): Promise<EvalResult> {
+  /** The job's dataset (its dataset cache for store ids), as workers load it. */
+  dataset(rec: JobRecord) {
+    return datasetFor(rec.options, this.dataRoot, this.datasets);
+  }
+
+  /** Validation (if the job holds samples out) and test metrics of `weights`. */
+  async validate(rec: JobRecord, weights: Float32Array): Promise<Evaluation> {
     const cached = this.last.get(rec.id);
     if (cached && cached.weights.length === weights.length && cached.weights.every((x, i) => x === weights[i])) return cached.result;
     const o = rec.options;
-    const data = await datasetFor(o, this.dataRoot);
+    const normalization = resolvedNormalization(o);
+    const data = await this.dataset(rec);
+    const validation = validationSet(data, jobSplits(data, o));
     const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
     try {
       trainer.setWeights(weights);
-      const result = await trainer.evaluate(data.test, { normalization: o.normalization });
+      const result: Evaluation = {
+        ...(validation ? { validation: await trainer.evaluate(validation, { normalization }) } : {}),
+        test: await trainer.evaluate(data.test, { normalization }),
+      };
       this.last.set(rec.id, { weights, result });
       return result;
     } finally {
@@ -65,7 +87,7 @@ export class Evaluator {
   /** Test metrics of the final weights and the saved model's directory. */
   async finish(rec: JobRecord, weights: Float32Array): Promise<{ metrics: Record<string, unknown>; out: string }> {
     const o = rec.options;
-    const test = await this.validate(rec, weights);
+    const { test, validation } = await this.validate(rec, weights);
     this.forget(rec.id);
     // Checked again here, right before writing: inside the models dir, symlinks resolved.
     const out = await confinedModelDir(rec.id, o.out, this.modelsDir);
@@ -75,7 +97,10 @@ export class Evaluator {
       testLoss: test.loss,
       testAccuracy: test.accuracy,
       testSamples: test.count,
+      ...(validation ? { valLoss: validation.loss, valAccuracy: validation.accuracy, valSamples: validation.count } : {}),
       ...cm,
+      validationSplit: o.validationSplit,
+      normalization: resolvedNormalization(o),
       epochs: o.epochs,
       shards: o.shards,
       optimizer: o.optimizer,
@@ -84,7 +109,7 @@ export class Evaluator {
     };
     // Saving builds a tfjs-layers model on this (main) thread's backend.
     await (this.backend ??= initBackend());
-    await saveModelDir(out, { spec: o.spec, weights, normalization: o.normalization, metrics });
+    await saveModelDir(out, { spec: o.spec, weights, normalization: resolvedNormalization(o), metrics });
     return { metrics, out };
   }
 

@@ -71,9 +71,16 @@ export function jobPayloadSchema(l: Limits = currentLimits()) {
         .gt(0, { error: (i) => `must be > 0, got ${String(i.input)}` })
         .max(l.learningRate, { error: (i) => `must be <= ${l.learningRate}, got ${String(i.input)}` })
         .default(DEFAULTS.learningRate),
-      augment: z.enum(['none', 'online']).default(DEFAULTS.augment),
+      /** 'offline': each shard's samples expanded 18x on the worker (job-splits.ts shardTrainingSet). */
+      augment: z.enum(['none', 'online', 'offline']).default(DEFAULTS.augment),
+      /** Fraction of the training split held out for validation (seeded, stratified; never the test split). */
+      validationSplit: finite
+        .min(0, { error: (i) => `must be in [0, 1), got ${String(i.input)}` })
+        .lt(1, { error: (i) => `must be in [0, 1), got ${String(i.input)}` })
+        .default(DEFAULTS.validationSplit),
+      /** 'mean-std' is measured on the training split when the job starts and stored as { mean, std }. */
       normalization: z.union([
-        z.enum(['div256', 'div255']),
+        z.enum(['div256', 'div255', 'mean-std']),
         z.strictObject({ mean: z.array(finite).min(1).max(4), std: z.array(finite.gt(0, 'must be > 0')).min(1).max(4) }),
       ]).default(DEFAULTS.normalization),
       optimizer: z.enum(OPTIMIZER_POLICIES).default(DEFAULTS.optimizerPolicy),

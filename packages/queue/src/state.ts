@@ -37,8 +37,12 @@ export interface EpochMetrics {
   /** Sample-weighted mean of the shards' training loss/accuracy. */
   loss: number;
   accuracy: number;
+  /** On the validation hold-out (only when the job has a validationSplit). */
   valLoss?: number;
   valAccuracy?: number;
+  /** On the test split, after every epoch. */
+  testLoss?: number;
+  testAccuracy?: number;
   samples: number;
   /** Wall time from the epoch's start to its average. */
   seconds: number;

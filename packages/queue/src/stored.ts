@@ -85,6 +85,8 @@ const epochMetrics = z.object({
   accuracy: z.number(),
   valLoss: z.number().optional(),
   valAccuracy: z.number().optional(),
+  testLoss: z.number().optional(),
+  testAccuracy: z.number().optional(),
   samples: z.number().int().min(0),
   seconds: z.number().min(0),
   shards: z.array(z.object({ shard: z.number().int().min(0), samples: z.number().int().min(0), seconds: z.number().min(0), worker: z.string() })),

@@ -19,7 +19,9 @@ import { queueOpts } from './queues.js';
 import { getAdam, getGlobalWeights, type AdamState } from './blobs.js';
 import { describeShard, hasShardResult, storeShardResult } from './results.js';
 import { getJobRecord, setShardProgress, transition, TERMINAL_STATES } from './state.js';
+import { openDatasetCache, type DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
+import { jobSplits, resolvedNormalization, shardTrainingSet } from './job-splits.js';
 import { TrainerCache } from './trainers.js';
 import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
@@ -64,6 +66,8 @@ export class ShardWorker {
   private imagesPerSecond = 0;
   private readonly trainers: TrainerCache;
   private readonly dataRoot?: string;
+  /** This machine's verified dataset cache in front of the store (TENSORPOOL_CACHE_DIR). */
+  private readonly datasets: DiskCache;
 
   constructor(opts: ShardWorkerOptions = {}) {
     this.id = opts.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
@@ -76,6 +80,10 @@ export class ShardWorker {
     this.trainers = new TrainerCache({ maxIdle: Math.max(limits().trainers, this.concurrency), log: this.log });
     this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
+    this.datasets = openDatasetCache(this.redis, {
+      prefix: this.keys.prefix,
+      onRefetch: (r) => this.log.error(`dataset ${r.dataset} chunk ${r.chunk} of ${r.chunks} failed its hash check; fetching it again`),
+    });
     const t = leaseTimings(opts.timings);
     this.worker = new Worker<ShardJobData, ShardOutcome>(this.keys.shardQueue, (job) => this.process(job), {
       ...queueOpts(this.keys, this.bullRedis),
@@ -136,18 +144,22 @@ export class ShardWorker {
       }).catch(() => undefined);
     }, CANCEL_POLL_MS);
     try {
-      const data = await datasetFor(o, this.dataRoot);
-      const indices = shardIndices(data.train.n, shards, o.seed, epoch)[shard];
+      const data = await datasetFor(o, this.dataRoot, this.datasets);
+      const normalization = resolvedNormalization(o);
+      // The shard of the samples trained on (the validation hold-out excluded), as indices into data.train.
+      const { trainIndices } = jobSplits(data, o);
+      const local = shardIndices(trainIndices.length, shards, o.seed, epoch)[shard];
+      const shardSet = shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]), o.augment);
       const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected);
       let adam: AdamState | undefined;
       if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch), expected);
       else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
-      this.log.info(`${what}: training ${indices.length} samples`);
+      this.log.info(`${what}: training ${shardSet.indices?.length ?? shardSet.train.n} samples`);
       let lastWrite = 0;
       const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
-        train: data.train, indices, weights, ...(adam ? { adam } : {}), epoch, seed: o.seed,
-        batchSize: o.batchSize, augment: o.augment, normalization: o.normalization, signal: abort.signal,
+        train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed,
+        batchSize: o.batchSize, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
           if (now - lastWrite >= 1000 || p.step >= p.steps) {

@@ -21,6 +21,8 @@ export interface ApiOptions extends ClientOptions {
   publicMetrics?: boolean;
   /** Largest request body in bytes (TENSORPOOL_API_BODY_BYTES). */
   bodyBytes?: number;
+  /** Largest dataset upload in bytes (TENSORPOOL_API_UPLOAD_BYTES). */
+  uploadBytes?: number;
   /** Mutating requests per route, client address and window (TENSORPOOL_API_RATE_MAX). */
   rateLimitMax?: number;
   /** The rate-limit window in ms (TENSORPOOL_API_RATE_WINDOW_MS). */
@@ -35,6 +37,7 @@ export interface ApiConfig {
   adminToken: string | undefined;
   publicMetrics: boolean;
   bodyBytes: number;
+  uploadBytes: number;
   rateLimitMax: number;
   rateLimitWindowMs: number;
   sessionTtlMs: number;
@@ -67,6 +70,7 @@ export function resolveConfig(opts: ApiOptions): ApiConfig {
     adminToken,
     publicMetrics: opts.publicMetrics ?? process.env.TENSORPOOL_PUBLIC_METRICS === '1',
     bodyBytes: int('bodyBytes (serve --body-limit, TENSORPOOL_API_BODY_BYTES)', opts.bodyBytes, 'TENSORPOOL_API_BODY_BYTES', d.bodyBytes, 1024, 1 << 30),
+    uploadBytes: int('uploadBytes (serve --upload-limit, TENSORPOOL_API_UPLOAD_BYTES)', opts.uploadBytes, 'TENSORPOOL_API_UPLOAD_BYTES', d.uploadBytes, 1024, 2 ** 45),
     rateLimitMax: int('rateLimitMax (serve --rate-limit, TENSORPOOL_API_RATE_MAX)', opts.rateLimitMax, 'TENSORPOOL_API_RATE_MAX', d.rateLimitMax, 1, 1_000_000),
     rateLimitWindowMs: int('rateLimitWindowMs (serve --rate-window-ms, TENSORPOOL_API_RATE_WINDOW_MS)', opts.rateLimitWindowMs, 'TENSORPOOL_API_RATE_WINDOW_MS', d.rateLimitWindowMs, 1000, 86_400_000),
     sessionTtlMs: int('sessionTtlMs (TENSORPOOL_API_SESSION_TTL_MS)', opts.sessionTtlMs, 'TENSORPOOL_API_SESSION_TTL_MS', d.sessionTtlMs, 60_000, 7 * 86_400_000),

@@ -11,15 +11,17 @@
  *                             507 when the store's budget would be exceeded.
  *   DELETE /datasets/:id      409 while `inUse(id)` says a job needs it
  *
- * Every route runs the `auth` hook given by the server (required: there is no
- * unauthenticated dataset route).
+ * Registered by the server (server.ts) after its auth hook, so every route is
+ * authenticated like the job routes (none is public), and rate limited when
+ * mutating. Uploads are streamed (no fastify body parsing), bounded by the
+ * service's upload limit (DEFAULTS.api.uploadBytes, TENSORPOOL_API_UPLOAD_BYTES).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DEFAULTS, isTensorpoolError } from '@tensorpool/core';
 import { loadDataset } from '@tensorpool/data';
@@ -27,8 +29,6 @@ import { extractTar, ID_RE, NAME_RE, pushDataset, StoreFullError, type DatasetSt
 
 export interface DatasetRoutesOptions {
   store: DatasetStore;
-  /** The server's authentication hook (onRequest). */
-  auth: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Largest upload in bytes (default: the server's bodyLimit). */
   uploadLimit?: number;
   /** Most bytes an upload may decode to (tar: files x h x w x c, 413; .npz: its array headers, 400); default DEFAULTS.datasetStoreBytes. */
@@ -119,7 +119,6 @@ async function upload(req: FastifyRequest, opts: DatasetRoutesOptions, limit: nu
 
 export async function datasetRoutes(app: FastifyInstance, opts: DatasetRoutesOptions): Promise<void> {
   const limit = opts.uploadLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
-  app.addHook('onRequest', opts.auth);
   // Uploads are streamed by the route, not parsed by fastify.
   app.addContentTypeParser(Object.keys(KINDS), (_req, payload, done) => done(null, payload));
   app.setErrorHandler((err: Error & { statusCode?: number; error?: string }, _req, reply) => {

@@ -15,6 +15,7 @@ import { errorHandler } from './errors.js';
 import { registerRateLimit } from './limits.js';
 import { loggerOptions } from './log.js';
 import { jobRoutes } from './jobs.js';
+import { datasetRoutes } from './datasets.js';
 import { prometheusRegistry } from './prometheus.js';
 import { SessionStore } from './session.js';
 
@@ -75,6 +76,12 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   jobRoutes(app, client);
+  // Behind the auth hook above (registered after it, so the scope inherits it); DELETE refused while a job uses the dataset.
+  await app.register(datasetRoutes, {
+    store: client.datasetStore(),
+    uploadLimit: cfg.uploadBytes,
+    inUse: (id) => client.datasetInUse(id),
+  });
   await registerBoard(app, client, { readOnly: cfg.adminToken === undefined, bodyBytes: cfg.bodyBytes });
 
   const out = app as unknown as ApiServer;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DataError, UsageError } from '@tensorpool/core';
 import { DatasetCache, formatBytes, ID_RE, type Manifest } from '@tensorpool/datasets';
 import { withDatasetStore } from '../dataset-store.js';
+import { withQueueClient } from '../queue-client.js';
 import { registerPush } from './dataset-push.js';
 
 function line(m: Manifest): string {
@@ -71,6 +72,7 @@ export function register(program: Command): void {
       await withDatasetStore(async (store) => {
         const id = ID_RE.test(ref) ? ref : (await store.getManifest(ref))?.id;
         if (!id) throw new UsageError(`dataset '${ref}' is not in the store (${store.description})`);
+        if (await withQueueClient((c) => c.datasetInUse(id))) throw new UsageError(`dataset ${id} is used by a queued or running job: cancel it or wait until it has finished`);
         const removed = await store.delete(id);
         process.stdout.write(o.json ? `${JSON.stringify({ dataset: id, removed })}\n` : removed ? `removed ${id}\n` : `${id} was not in the store\n`);
       });

@@ -1,8 +1,12 @@
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { withQueueClient } from '../queue-client.js';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
-import { loadSpec, PRESET_NAMES } from '@tensorpool/engine';
-import { OPTIMIZER_POLICIES } from '@tensorpool/queue';
+import { loadSpec, PRESET_NAMES, type ModelSpec } from '@tensorpool/engine';
+import { NAME_RE } from '@tensorpool/datasets';
+import { confineDataPath, dataRoot, NAMED_DATASETS, OPTIMIZER_POLICIES } from '@tensorpool/queue';
+import { parseFraction } from '../parse.js';
+import { pushLocal } from './dataset-push.js';
 
 function num(flag: string, integer = true) {
   return (v: string) => {
@@ -15,7 +19,30 @@ function num(flag: string, integer = true) {
 interface EnqueueFlags {
   preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; seed: number;
   lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
-  out?: string; name?: string; json?: boolean;
+  out?: string; name?: string; json?: boolean; validationSplit: number; testFraction: number; strict?: boolean; datasetName?: string;
+}
+
+/**
+ * Whether `--data` is a folder or file on THIS machine to push first: not a
+ * built-in name or a store id, not a path inside TENSORPOOL_DATA_ROOT (the
+ * workers read those from the shared root), and it exists here. Anything
+ * else goes to the job as it is (e.g. a dataset name in the store).
+ */
+async function isLocalData(ref: string): Promise<boolean> {
+  if (NAMED_DATASETS.includes(ref) || ref.startsWith('sha256:')) return false;
+  const root = dataRoot();
+  if (root && (await confineDataPath(ref, root).then(() => true, () => false))) return false;
+  const st = await stat(ref).catch(() => null);
+  return st !== null && (st.isDirectory() || st.isFile());
+}
+
+/** Pushes a local folder/.npz decoded to the model's input shape (progress on stderr); returns the dataset id. */
+async function pushForJob(ref: string, spec: ModelSpec, o: EnqueueFlags): Promise<string> {
+  const shape = [...spec.inputShape] as [number, number, number];
+  // The same split as `train --data ref --seed S --test-fraction F`; the job's --limit applies when it runs.
+  const r = await pushLocal(ref, { name: o.datasetName, testFraction: o.testFraction, seed: o.seed, strict: o.strict, shape });
+  process.stderr.write(`pushed ${ref} as ${r.dataset}${r.name ? ` (${r.name})` : ''}: ${r.train} train + ${r.test} test images, ${r.chunksUploaded} chunks uploaded, ${r.chunksSkipped} already there${r.skipped.length ? `, ${r.skipped.length} files skipped` : ''}\n`);
+  return r.dataset;
 }
 
 /**
@@ -28,27 +55,35 @@ export function register(program: Command): void {
     .description('queue a distributed training job for the coordinator and workers (Redis at REDIS_URL)')
     .option('--preset <name>', `model preset (${PRESET_NAMES.join(', ')}) or a spec JSON file`)
     .option('--spec <file>', 'model spec JSON file (instead of --preset)')
-    .option('--data <ref>', 'dataset: fashion-mnist, a dataset id sha256:<64 hex>, or a directory/.npz path inside TENSORPOOL_DATA_ROOT', 'fashion-mnist')
+    .option('--data <ref>', 'dataset: fashion-mnist, a dataset id sha256:<64 hex> or name in the dataset store, a folder/.npz on this machine (pushed to the store first), or a path inside TENSORPOOL_DATA_ROOT', 'fashion-mnist')
+    .option('--dataset-name <name>', 'with a local --data: the name the pushed dataset gets in the store', (v) => {
+      if (!NAME_RE.test(v)) throw new UsageError(`--dataset-name must be 1..64 letters, digits, '_', '.', '-', got '${v}'`);
+      return v;
+    })
+    .option('--test-fraction <f>', 'with a local image folder: fraction held out as the test set (seeded by --seed, as train)', parseFraction('--test-fraction'), DEFAULTS.testFraction)
+    .option('--strict', 'with a local image folder: fail on the first file that does not decode instead of skipping it')
+    .option('--validation-split <f>', 'fraction of the training samples held out for validation (seeded, stratified)', num('--validation-split', false), DEFAULTS.validationSplit)
     .option('--epochs <n>', 'epochs', num('--epochs'), DEFAULTS.epochs)
     .option('--shards <n>', 'shards per epoch (S)', num('--shards'), DEFAULTS.shards)
     .option('--batch-size <n>', 'batch size per shard step', num('--batch-size'), DEFAULTS.batchSize)
     .option('--seed <n>', 'seed of initial weights, shuffles, dropout, augmentation', num('--seed'), DEFAULTS.seed)
     .option('--lr <x>', 'Adam learning rate', num('--lr', false), DEFAULTS.learningRate)
-    .option('--augment <mode>', 'none | online', DEFAULTS.augment)
-    .option('--normalization <n>', 'div256 | div255', DEFAULTS.normalization)
+    .option('--augment <mode>', 'none | online | offline (each shard expanded 18x on its worker, as train --augment offline)', DEFAULTS.augment)
+    .option('--normalization <n>', 'div256 | div255 | mean-std (measured on the training split when the job starts)', DEFAULTS.normalization)
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
     .option('--limit <n>', 'use only the first N training samples', num('--limit'))
     .option('--test-limit <n>', 'use only the first N test samples', num('--test-limit'))
     .option('--out <dir>', 'directory inside the models dir (TENSORPOOL_MODELS_DIR, the coordinator\'s --models-dir) the final model is saved to (default <models-dir>/<jobId>)')
     .option('--name <text>', 'a label shown in status')
-    .option('--json', 'print {"jobId"} as JSON')
+    .option("--json", "print {\"jobId\"} (and \"dataset\": the id, when a local --data was pushed) as JSON")
     .action(async (o: EnqueueFlags) => {
       if (o.preset && o.spec) throw new UsageError('give --preset or --spec, not both');
       const presetOrFile = o.spec ?? o.preset ?? 'fashion-mnist';
       // A preset name travels by name; a file is read here and travels as a spec.
       const model = PRESET_NAMES.includes(presetOrFile) ? { preset: presetOrFile } : /[\\/]|\.json$/i.test(presetOrFile) ? { spec: loadSpec(presetOrFile) } : { preset: presetOrFile };
+      const data = (await isLocalData(o.data)) ? await pushForJob(o.data, loadSpec(presetOrFile), o) : o.data;
       const payload = {
-        ...model, data: o.data, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
+        ...model, data, validationSplit: o.validationSplit, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
         learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
         ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
         ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
@@ -56,7 +91,7 @@ export function register(program: Command): void {
       await withQueueClient(async (client) => {
         // A local caller: may choose `out`, confined to the models dir (TENSORPOOL_MODELS_DIR; the coordinator checks again).
         const { jobId } = await client.enqueue(payload, { origin: 'local' });
-        process.stdout.write(o.json ? `${JSON.stringify({ jobId })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards); follow it with: tensorpool status ${jobId}\n`);
+        process.stdout.write(o.json ? `${JSON.stringify({ jobId, ...(data !== o.data ? { dataset: data } : {}) })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards); follow it with: tensorpool status ${jobId}\n`);
       });
     });
 }

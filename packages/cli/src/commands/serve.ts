@@ -9,6 +9,7 @@ interface ServeFlags {
   insecureNoAuth: boolean;
   publicMetrics?: boolean;
   bodyLimit?: number;
+  uploadLimit?: number;
   rateLimit?: number;
   rateWindowMs?: number;
 }
@@ -37,10 +38,11 @@ export function register(program: Command): void {
     .option('--insecure-no-auth', 'serve without TENSORPOOL_API_TOKEN on a non-loopback address (anyone who reaches it can queue and cancel jobs)', false)
     .option('--public-metrics', 'serve /metrics without a token (also TENSORPOOL_PUBLIC_METRICS=1)')
     .option('--body-limit <bytes>', `largest request body (default ${DEFAULTS.api.bodyBytes}, TENSORPOOL_API_BODY_BYTES)`, int('--body-limit'))
+    .option('--upload-limit <bytes>', `largest dataset upload, PUT /datasets/:name (default ${DEFAULTS.api.uploadBytes}, TENSORPOOL_API_UPLOAD_BYTES)`, int('--upload-limit'))
     .option('--rate-limit <n>', `mutating requests per route and client per window (default ${DEFAULTS.api.rateLimitMax}, TENSORPOOL_API_RATE_MAX)`, int('--rate-limit'))
     .option('--rate-window-ms <ms>', `rate-limit window (default ${DEFAULTS.api.rateLimitWindowMs}, TENSORPOOL_API_RATE_WINDOW_MS)`, int('--rate-window-ms'))
     .action(async (o: ServeFlags) => {
-      const opts: ApiOptions = { publicMetrics: o.publicMetrics, bodyBytes: o.bodyLimit, rateLimitMax: o.rateLimit, rateLimitWindowMs: o.rateWindowMs };
+      const opts: ApiOptions = { publicMetrics: o.publicMetrics, bodyBytes: o.bodyLimit, uploadBytes: o.uploadLimit, rateLimitMax: o.rateLimit, rateLimitWindowMs: o.rateWindowMs };
       const cfg = resolveConfig(opts);
       checkListen(o.host, cfg.token !== undefined, o.insecureNoAuth);
       const app = await buildServer(opts);

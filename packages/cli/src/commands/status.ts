@@ -13,7 +13,8 @@ export function formatStatus(s: JobStatus): string {
   ];
   if (s.error) lines.push(`  error: ${s.error}`);
   for (const e of s.epochMetrics) {
-    lines.push(`  epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} val_loss ${e.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(e.valAccuracy)} (${e.samples} samples, ${e.seconds.toFixed(1)} s)`);
+    const val = e.valAccuracy !== undefined ? ` val_loss ${e.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(e.valAccuracy)}` : '';
+    lines.push(`  epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)}${val} test_loss ${e.testLoss?.toFixed(4) ?? '-'} test_acc ${pct(e.testAccuracy)} (${e.samples} samples, ${e.seconds.toFixed(1)} s)`);
   }
   lines.push(`  workers seen: ${s.workers.length ? s.workers.join(', ') : 'none yet'}`);
   if (s.out) lines.push(`  model: ${s.out}`);

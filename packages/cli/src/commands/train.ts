@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { initBackend, loadSpec, type ModelSpec } from '@tensorpool/engine';
-import { head, loadDataset, subset, type ImageSet } from '@tensorpool/data';
+import { loadDataset, subset, validationIndices, type ImageSet } from '@tensorpool/data';
 import { channelStats, expandOfflineParallel, type Normalization } from '@tensorpool/preprocessing';
 import { parseFraction, parseNonNegativeInt, parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
 import { EpochProgress, defaultThreads, loadCheckpoint, loadTrainedModel, resolveCheckpointDir, runTraining, type Checkpoint, type TrainedModel } from '@tensorpool/training';
@@ -69,14 +69,18 @@ function checkNormalizationFlag(flag: string): void {
   if (!['div256', 'div255', 'mean-std'].includes(flag)) throw new UsageError(`--normalization must be div256, div255 or mean-std, got '${flag}'`);
 }
 
-/** Keras-style validation split: the last `fraction` of the training samples. */
-function splitValidation(train: ImageSet, fraction: number): { train: ImageSet; validation?: ImageSet } {
+/**
+ * The validation hold-out: `fraction` of the training samples, drawn per
+ * class by seed (validationIndices; the same rule as a distributed job's
+ * `validationSplit`), never from the test set. (Keras takes the last
+ * fraction instead, which on a class-sorted folder is one class.)
+ */
+function splitValidation(train: ImageSet, fraction: number, seed: number): { train: ImageSet; validation?: ImageSet } {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--validation-split must be in [0, 1), got ${fraction}`);
-  const nVal = Math.floor(train.n * fraction);
-  if (nVal === 0) return { train };
-  const nTrain = train.n - nVal;
-  if (nTrain === 0) throw new UsageError(`--validation-split ${fraction} leaves no training samples`);
-  return { train: head(train, nTrain), validation: subset(train, Int32Array.from({ length: nVal }, (_, i) => nTrain + i)) };
+  const r = validationIndices(train.labels, train.classes.length, fraction, seed);
+  if (r.validation.length === 0) return { train };
+  if (r.train.length === 0) throw new UsageError(`--validation-split ${fraction} leaves no training samples`);
+  return { train: subset(train, r.train), validation: subset(train, r.validation) };
 }
 
 /**
@@ -112,7 +116,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
   const data = await loadDataFor(spec0, dataRef, { dataDir: flags.dataDir, limit: flags.limit, seed: flags.seed, strict: flags.strict, testFraction: flags.testFraction });
   const spec = resume ? spec0 : data.spec;
   for (const s of data.skipped ?? []) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
-  let { train: trainSet, validation } = splitValidation(data.train, flags.validationSplit);
+  let { train: trainSet, validation } = splitValidation(data.train, flags.validationSplit, flags.seed);
   // Fine-tuning keeps the normalization the model was trained with unless --normalization says otherwise.
   const normalization = init?.fromMetadata && cmd.getOptionValueSource('normalization') !== 'cli' ? init.normalization : normalizationFor(flags.normalization, trainSet);
   if (flags.augment === 'offline') trainSet = await expandOfflineParallel(trainSet, { threads: flags.threads });
