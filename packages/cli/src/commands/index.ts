@@ -11,6 +11,7 @@ import { register as trainCmd } from './train.js';
 import { register as evaluateCmd } from './evaluate.js';
 import { register as predictCmd } from './predict.js';
 import { register as benchCmd } from './bench.js';
+import { register as dashboardCmd } from './dashboard.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`.
@@ -18,7 +19,7 @@ import { register as benchCmd } from './bench.js';
  */
 type Register = (program: Command) => void;
 
-const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd];
+const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, dashboardCmd];
 
 export function registerCommands(program: Command): void {
   for (const register of registers) register(program);

@@ -16,7 +16,7 @@ export interface Target {
 
 /** Routes that need no token: the only ones allowed to be public. */
 export function isAllowedPublic(url: string): boolean {
-  return url === '/healthz' || url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/');
+  return url === '/healthz' || url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url === '/login' || url.startsWith('/static/');
 }
 
 /** One concrete request target per (method, route) that is not public. */
