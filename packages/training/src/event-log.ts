@@ -12,6 +12,7 @@ import { DEFAULTS, makeRunEvent, type RunEventInput } from '@tensorpool/core';
 import { METRICS_JSON } from './model-dir.js';
 import type { EpochRecord } from './metrics.js';
 import type { ProgressInfo } from './types.js';
+import { epochGate } from './epoch-gate.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 
@@ -35,7 +36,10 @@ export class RunEventLog {
         if (p.step % this.stepEvery !== 0 && p.step !== p.steps) return;
         this.emit({ type: 'step', epoch: epoch + 1, step: p.step, steps: p.steps, imagesPerSecond: p.imagesPerSecond, loss: p.loss, accuracy: p.accuracy });
       },
-      onEpochEnd: (r) => this.emit({ type: 'epoch-end', epochs: this.epochs, ...r }),
+      onEpochEnd: (r) => {
+        this.emit({ type: 'epoch-end', epochs: this.epochs, ...r });
+        epochGate(r.epoch, this.epochs);
+      },
     };
   }
 
