@@ -12,6 +12,7 @@ function chart(target, title, series) {
   return new uPlot({
     title, width, height: 240,
     scales: { x: { time: false } },
+    legend: { live: false },
     axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] }, {}],
     series: [{ label: 'epoch' }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 2, points: { size: 6 }, spanGaps: true }))],
   }, [[], ...series.map(() => [])], target);

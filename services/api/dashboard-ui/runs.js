@@ -8,7 +8,9 @@ function row(r) {
   const frac = r.epochs ? Math.min(1, (r.epoch + (r.steps ? r.step / r.steps : 0)) / r.epochs) : 0;
   const bar = el('span', { class: 'bar' }, el('span', { style: `width:${(100 * frac).toFixed(1)}%` }));
   return el('tr', { 'data-run-id': r.id, 'data-state': r.state },
-    el('td', {}, el('a', { href: `/runs/${encodeURIComponent(r.id)}`, text: r.name })),
+    // Local runs are told apart by their directory, jobs by their id; the model's name under it.
+    el('td', {}, el('a', { href: `/runs/${encodeURIComponent(r.id)}`, text: r.mode === 'local' ? r.id.replace(/~/g, '/') : r.name }),
+      el('div', { class: 'muted small', text: r.mode === 'local' ? r.name : r.id })),
     el('td', {}, el('span', { class: `badge ${r.state}`, text: r.state })),
     el('td', {}, bar, el('span', { class: 'epochs', text: `epoch ${r.epoch}/${r.epochs || '?'}` })),
     el('td', { class: 'num', text: dur(r.etaSeconds) }),
