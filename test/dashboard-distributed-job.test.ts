@@ -4,6 +4,8 @@
 // one curve point per averaged epoch, every shard of every epoch finished by
 // w1 or w2, the confusion matrix summing to the job's test count; the list
 // shows it completed; the workers page shows both live workers; no console errors.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from '@tensorpool/api';
 import { launchBrowser, type Browser } from '@tensorpool/api/testing/browser';
@@ -58,6 +60,11 @@ describe('dashboard of a distributed job, in chromium', () => {
     await page.goto(`${base}/workers`);
     await page.locator('tr[data-worker="w1"]').waitFor();
     await page.locator('tr[data-worker="w2"]').waitFor();
+    // The coordinator also wrote the job's events next to its model.
+    const saved = readFileSync(join(done.out!, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(saved[0]).toBe('run-started');
+    expect(saved.at(-1)).toBe('run-finished');
+    expect(saved.filter((t) => t === 'epoch-end')).toHaveLength(2);
     expect(browser.errors).toEqual([]);
   });
 });

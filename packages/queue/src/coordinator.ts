@@ -25,7 +25,7 @@ import { weightedAverage } from './average.js';
 import { isJobId } from './stored.js';
 import { getJobRecord, recordEpochMetrics, setCompletedEpochs, transition, TERMINAL_STATES, type EpochMetrics, type JobRecord } from './state.js';
 import { cleanupJob } from './cleanup.js';
-import { emitRunEvent, jobEpochEvent, jobFinishedEvent, jobStartedEvent } from './run-events.js';
+import { emitRunEvent, jobEpochEvent, jobFinishedEvent, jobStartedEvent, saveRunEventsFile } from './run-events.js';
 import { parseEpochJobData, parseTrainJobData } from './job-data.js';
 import { modelsDir } from './out-dir.js';
 import { dataRoot } from './data-ref.js';
@@ -309,6 +309,7 @@ export class Coordinator {
     await this.redis.set(this.keys.metrics(id), JSON.stringify(metrics));
     if (await transition(this.redis, this.keys, id, 'completed', { finishedAt: Date.now(), out })) {
       await emitRunEvent(this.redis, this.keys, id, jobFinishedEvent(metrics, out));
+      await saveRunEventsFile(this.redis, this.keys, id, out);
       this.log.info(`job ${id}: completed, test accuracy ${(metrics.testAccuracy as number).toFixed(4)}, model in ${out}`);
     }
     this.evaluator.forget(id);

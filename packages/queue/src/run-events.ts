@@ -6,6 +6,8 @@
  * is logged and dropped. Reading validates every entry; invalid ones are
  * skipped and counted.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { DEFAULTS, makeRunEvent, parseRunEvent, type RunEvent, type RunEventInput } from '@tensorpool/core';
 import type { Keys } from './keys.js';
@@ -80,4 +82,18 @@ export function jobEpochEvent(m: EpochMetrics, epochs: number): RunEventInput {
 export function jobFinishedEvent(metrics: Record<string, unknown>, out: string): RunEventInput {
   const m = metrics as { testLoss: number; testAccuracy: number; testSamples: number; labels: string[]; confusionMatrix: number[][] };
   return { type: 'run-finished', testLoss: m.testLoss, testAccuracy: m.testAccuracy, testSamples: m.testSamples, labels: m.labels, confusionMatrix: m.confusionMatrix, modelDir: out };
+}
+
+/**
+ * The job's events as `<out>/events.jsonl` next to its saved model (out is the
+ * confined model directory), so `tensorpool dashboard --logdir` shows finished
+ * distributed jobs like local runs. Best effort, like emitting.
+ */
+export async function saveRunEventsFile(redis: Redis, keys: Keys, jobId: string, out: string): Promise<void> {
+  try {
+    const { events } = await readRunEvents(redis, keys, jobId, '0', DEFAULTS.events.streamMaxLen * 2);
+    await writeFile(join(out, 'events.jsonl'), events.map((e) => `${JSON.stringify(e.event)}\n`).join(''));
+  } catch (err) {
+    process.stderr.write(`run events: job ${jobId}: ${(err as Error).message}\n`);
+  }
 }
