@@ -119,6 +119,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     trainSamples: trainSet.n, testSamples: data.test.n, labels: [...spec.labels], options: { ...options, threads: flags.threads },
   });
   const eventHooks = events.hooks();
+  if (!flags.json) process.stderr.write(`watch it live: tensorpool dashboard --logdir ${dirname(resolve(out))} (then http://127.0.0.1:6006/)\n`);
   try {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
