@@ -6,19 +6,29 @@ const { el, pct, num, dur } = window.tp;
 const id = decodeURIComponent(location.pathname.split('/').pop());
 const state = window.tpRun = { id, started: null, epochs: [], epochsTotal: 0, step: null, finished: null, ended: null, shards: new Map() };
 
-function chart(target, title, series) {
+function chart(target, title, series, xLabel = 'epoch') {
   const width = Math.max(360, target.parentElement.clientWidth - 16);
   const colors = ['#2563eb', '#f97316'];
   return new uPlot({
     title, width, height: 240,
     scales: { x: { time: false } },
     legend: { live: false },
-    axes: [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] }, {}],
-    series: [{ label: 'epoch' }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 2, points: { size: 6 }, spanGaps: true }))],
+    axes: [xLabel === 'epoch' ? { label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] } : { label: xLabel }, {}],
+    series: [{ label: xLabel }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 2, points: { size: 6 }, spanGaps: true }))],
   }, [[], ...series.map(() => [])], target);
 }
 const lossChart = chart(document.getElementById('loss-chart'), 'Loss', ['train', 'validation']);
 const accChart = chart(document.getElementById('acc-chart'), 'Accuracy', ['train', 'validation']);
+// Throughput over time: a point per step event (every N steps) and per epoch end.
+const ipsChart = chart(document.getElementById('ips-chart'), 'Throughput (images/s)', ['images/s'], 'seconds since start');
+const ips = [];
+
+function drawThroughput(e) {
+  if (!state.started || !(e.imagesPerSecond > 0)) return;
+  ips.push([(e.t - state.started.t) / 1000, e.imagesPerSecond]);
+  ipsChart.setData([ips.map((p) => p[0]), ips.map((p) => p[1])]);
+  document.getElementById('ips-chart').dataset.points = String(ips.length);
+}
 
 function drawCurves() {
   const x = state.epochs.map((e) => e.epoch);
@@ -95,11 +105,12 @@ function onEvent(e) {
       document.querySelector('#options tbody').replaceChildren(...Object.entries({ dataset: e.dataset, trainSamples: e.trainSamples, testSamples: e.testSamples, batchSize: e.batchSize, ...e.options })
         .map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: String(v) }))));
       break;
-    case 'step': state.step = e; break;
+    case 'step': state.step = e; drawThroughput(e); break;
     case 'epoch-end':
       state.epochs = state.epochs.filter((x) => x.epoch !== e.epoch).concat([e]).sort((a, b) => a.epoch - b.epoch);
       state.epochsTotal = e.epochs;
       drawCurves();
+      if (!state.step || state.step.epoch !== e.epoch) drawThroughput(e); // no step event this epoch
       break;
     case 'shard-started': case 'shard-finished': case 'shard-retried': {
       const k = `${e.epoch}/${e.shard}`;

@@ -76,6 +76,7 @@ describe('dashboard of a local run, in chromium', () => {
     expect(await run.getAttribute('body', 'data-state')).toBe('completed');
     expect(await run.textContent('#notice')).toContain('live updates stopped');
     expect(await run.getAttribute('#acc-chart', 'data-points')).toBe('2');
+    expect(Number(await run.getAttribute('#ips-chart', 'data-points'))).toBeGreaterThanOrEqual(2); // throughput: a point per step event
 
     const finished = eventsOf().find((e) => e.type === 'run-finished')!;
     expect(finished.testSamples).toBeGreaterThan(0);
