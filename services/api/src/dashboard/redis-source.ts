@@ -3,7 +3,7 @@
  * client, each job's events from its Redis stream (validated on read, see
  * packages/queue/src/run-events.ts). The job record's state wins over the
  * events' (a job can fail before its first event). Following a job blocks on
- * XREAD on a connection of its own per open event stream, for at most
+ * XREAD on a connection of its own per open event stream (closed with it), for at most
  * BLOCK_MS at a time, then checks the record, so a job that ended without a
  * terminal event still ends the stream.
  */
@@ -46,21 +46,29 @@ export class RedisSource implements RunSource {
     return events.map((e) => ({ cursor: e.id, event: e.event }));
   }
 
+  /** One blocking connection per open event stream (keyed by its signal), closed when the stream closes. */
+  private readonly conns = new WeakMap<AbortSignal, Redis>();
+
+  private connFor(signal: AbortSignal): Redis {
+    let conn = this.conns.get(signal);
+    if (!conn) {
+      const c = this.client.redis.duplicate();
+      signal.addEventListener('abort', () => c.disconnect(), { once: true });
+      this.conns.set(signal, (conn = c));
+    }
+    return conn;
+  }
+
   async wait(id: string, cursor: string, signal: AbortSignal): Promise<{ events: CursorEvent[]; ended: boolean }> {
-    const conn: Redis = this.client.redis.duplicate();
-    const onAbort = () => conn.disconnect();
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) return { events: [], ended: true };
     try {
-      const { events } = await waitRunEvents(conn, this.client.keys, id, checkCursor(cursor), BLOCK_MS);
+      const { events } = await waitRunEvents(this.connFor(signal), this.client.keys, id, checkCursor(cursor), BLOCK_MS);
       if (events.length) return { events: events.map((e) => ({ cursor: e.id, event: e.event })), ended: false };
       const st = await this.client.status(id).catch(() => undefined);
       return { events: [], ended: !st || TERMINAL_STATES.includes(st.state) };
     } catch (e) {
       if (signal.aborted) return { events: [], ended: true };
       throw e;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      conn.disconnect();
     }
   }
 
