@@ -74,6 +74,13 @@ export const DEFAULTS = {
     rateLimitWindowMs: 60_000, // TENSORPOOL_API_RATE_WINDOW_MS, --rate-window-ms
     sessionTtlMs: 8 * 3600_000, // dashboard session (cookie) lifetime in Redis
   },
+  /** Run events (packages/core/src/events.ts) and the dashboard that reads them. */
+  events: {
+    stepEvery: 20, // a `step` event every N training steps
+    streamMaxLen: 10_000, // Redis stream per job: XADD MAXLEN ~ this
+    fileBytes: 64 << 20, // events.jsonl larger than this is read only up to here
+    followPollMs: 500, // `tensorpool dashboard`: how often a run file still being written is re-read
+  },
 } as const;
 
 export type Defaults = typeof DEFAULTS;

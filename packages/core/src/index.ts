@@ -5,3 +5,4 @@ export * from './limits.js';
 export * from './worker-url.js';
 export * from './image-set.js';
 export * from './protocol/index.js';
+export * from './events.js';

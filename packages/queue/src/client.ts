@@ -10,6 +10,7 @@ import { openQueues, type Queues } from './queues.js';
 import { parseJobPayload, type JobOptions } from './schema.js';
 import { createJobRecord, getFinalMetrics, getJobRecord, jobStatus, listJobIds, requireJobRecord, transition, TERMINAL_STATES, type JobStatus } from './state.js';
 import { activeWorkers, type WorkerBeat } from './heartbeat.js';
+import { emitRunEvent } from './run-events.js';
 import { cleanupJob } from './cleanup.js';
 import { openDatasetStore, type DatasetStore, type Manifest } from '@tensorpool/datasets';
 import { dataRoot, pinDataRef } from './data-ref.js';
@@ -152,6 +153,7 @@ export class QueueClient {
     const rec = await requireJobRecord(this.redis, this.keys, jobId);
     if (TERMINAL_STATES.includes(rec.state)) return { cancelled: false, state: rec.state };
     const ok = await transition(this.redis, this.keys, jobId, 'cancelled', { finishedAt: Date.now(), error: 'cancelled by request' });
+    if (ok) await emitRunEvent(this.redis, this.keys, jobId, { type: 'run-cancelled' });
     await cleanupJob(this.redis, this.keys, this.queues, jobId);
     const after = await requireJobRecord(this.redis, this.keys, jobId);
     return { cancelled: ok, state: after.state };

@@ -25,6 +25,7 @@ import { weightedAverage } from './average.js';
 import { isJobId } from './stored.js';
 import { getJobRecord, recordEpochMetrics, setCompletedEpochs, transition, TERMINAL_STATES, type EpochMetrics, type JobRecord } from './state.js';
 import { cleanupJob } from './cleanup.js';
+import { emitRunEvent, jobEpochEvent, jobFinishedEvent, jobStartedEvent, saveRunEventsFile } from './run-events.js';
 import { parseEpochJobData, parseTrainJobData } from './job-data.js';
 import { modelsDir } from './out-dir.js';
 import { dataRoot } from './data-ref.js';
@@ -180,6 +181,7 @@ export class Coordinator {
   private async fail(jobId: string, e: Error): Promise<void> {
     this.log.error(`job ${jobId} failed: ${e.message}`);
     await transition(this.redis, this.keys, jobId, 'failed', { finishedAt: Date.now(), error: e.message });
+    await emitRunEvent(this.redis, this.keys, jobId, { type: 'run-failed', message: e.message.slice(0, 2000) });
     // Also when the record's own id field is what is corrupt (the transition script removes by that field).
     await this.redis.srem(this.keys.active, jobId);
     this.evaluator.forget(jobId);
@@ -196,6 +198,7 @@ export class Coordinator {
         await putGlobalWeights(this.redis, this.keys, jobId, 0, initialWeights(rec.options.spec, rec.options.seed));
       }
       if (!(await transition(this.redis, this.keys, jobId, 'running', { startedAt: Date.now() }))) return;
+      await emitRunEvent(this.redis, this.keys, jobId, jobStartedEvent(rec));
       this.log.info(`job ${jobId}: started, ${rec.options.epochs} epochs x ${rec.options.shards} shards`);
     }
     const now = await getJobRecord(this.redis, this.keys, jobId);
@@ -267,6 +270,7 @@ export class Coordinator {
     };
     await recordEpochMetrics(this.redis, this.keys, jobId, m);
     await setCompletedEpochs(this.redis, this.keys, jobId, epoch + 1);
+    await emitRunEvent(this.redis, this.keys, jobId, jobEpochEvent(m, o.epochs));
     // The epoch is averaged: its inputs are no longer needed.
     const old = [this.keys.weights(jobId, epoch), this.keys.adam(jobId, epoch)];
     for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s));
@@ -313,6 +317,8 @@ export class Coordinator {
     const { metrics, out } = await this.evaluator.finish(rec, weights);
     await this.redis.set(this.keys.metrics(id), JSON.stringify(metrics));
     if (await transition(this.redis, this.keys, id, 'completed', { finishedAt: Date.now(), out })) {
+      await emitRunEvent(this.redis, this.keys, id, jobFinishedEvent(metrics, out));
+      await saveRunEventsFile(this.redis, this.keys, id, out);
       this.log.info(`job ${id}: completed, test accuracy ${(metrics.testAccuracy as number).toFixed(4)}, model in ${out}`);
     }
     this.evaluator.forget(id);

@@ -18,3 +18,4 @@ export { checkPayloadShape, printable } from './payload-shape.js';
 export { Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { ShardWorker, type ShardWorkerOptions, type ShardOutcome } from './worker.js';
 export * from './signals.js';
+export * from './run-events.js';

@@ -47,6 +47,8 @@ export interface Keys {
   readonly shardsDone: string;
   /** Counter: shard results rejected by validation (wrong size, NaN/Inf). */
   readonly shardsRejected: string;
+  /** Stream: the job's run events (packages/core/src/events.ts), XADD MAXLEN ~ DEFAULTS.events.streamMaxLen; outlives the job. */
+  runEvents(jobId: string): string;
   /** String with TTL: a dashboard session of the HTTP API (JSON {role, fp, created}); never the token itself. */
   session(sessionId: string): string;
   /** Key prefix of @fastify/rate-limit's counters (one per route and client; the plugin appends both). */
@@ -87,6 +89,7 @@ export function createKeys(prefix?: string): Keys {
     workers: `${p}:workers`,
     shardsDone: `${p}:stats:shards-done`,
     shardsRejected: `${p}:stats:shards-rejected`,
+    runEvents: (id) => `${p}:run-events:${id}`,
     session: (sid) => `${p}:session:${sid}`,
     rateLimit: `${p}:rate-limit:`,
     epochJobId: (id, e) => `${id}-e${e}`,

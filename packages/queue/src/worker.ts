@@ -15,6 +15,7 @@ import { deleteScratchKeys } from './cleanup.js';
 import { parseShardJobData } from './job-data.js';
 import { dataRoot } from './data-ref.js';
 import { connectRedis } from './redis.js';
+import { emitRunEvent } from './run-events.js';
 import { queueOpts } from './queues.js';
 import { getAdam, getGlobalWeights, type AdamState } from './blobs.js';
 import { describeShard, hasShardResult, storeShardResult } from './results.js';
@@ -155,6 +156,9 @@ export class ShardWorker {
       if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch), expected);
       else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
       this.log.info(`${what}: training ${shardSet.indices?.length ?? shardSet.train.n} samples`);
+      const ev = { epoch: epoch + 1, shard, worker: this.id };
+      if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
+      await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-started', ...ev });
       let lastWrite = 0;
       const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
@@ -187,6 +191,7 @@ export class ShardWorker {
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
       await setShardProgress(this.redis, this.keys, jobId, shard, 1);
+      await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-finished', ...ev, samples: r.samples, seconds: r.seconds });
       this.log.info(`${what}: ${stored ? 'stored' : 'already stored (duplicate)'}, loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(1)} s`);
       return { stored, samples: r.samples };
     } finally {

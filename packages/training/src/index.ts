@@ -8,3 +8,4 @@ export { saveModelDir, loadTrainedModel, METRICS_JSON, MODEL_H5, type TrainedMod
 export { classMetrics, type ClassMetrics, type EpochRecord } from './metrics.js';
 export { EpochProgress, formatDuration } from './progress.js';
 export { benchTraining, type BenchOptions, type BenchResult } from './bench.js';
+export { RunEventLog, EVENTS_FILE } from './event-log.js';

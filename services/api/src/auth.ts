@@ -8,8 +8,10 @@
  *
  * Route config (`config: {...}` on a route, or set by an onRoute hook):
  *   { public: true }  no token needed (/healthz, /docs, /openapi.json, /metrics when configured)
- *   { board: true }   Bull Board: bearer header or session cookie; `?token=` bootstrap;
- *                     non-GET/HEAD needs the admin role
+ *   { board: true }   Bull Board and the dashboard (dashboard/routes.ts): bearer header or
+ *                     session cookie; `?token=` bootstrap; non-GET/HEAD needs the admin role
+ *   { page: true }    with board: a dashboard page; a 401 to a browser (Accept: text/html)
+ *                     is an HTML page that sends it to /login
  *   anything else     bearer header with the API token or the admin token
  * With no API token configured the non-public routes are open (`serve` allows
  * that only on loopback or with --insecure-no-auth), board mutations still
@@ -23,6 +25,8 @@ import { readCookie, SESSION_COOKIE, sessionCookie, type Role, type SessionStore
 export interface RouteAuth {
   public?: boolean;
   board?: boolean;
+  /** A dashboard page (with `board`): a browser without a session gets the 401 as a page linking to /login. */
+  page?: boolean;
 }
 
 declare module 'fastify' {
@@ -35,6 +39,17 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 function send(reply: FastifyReply, code: number, error: string, message: string): FastifyReply {
   if (code === 401) void reply.header('www-authenticate', error === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer');
   return reply.code(code).send({ error: code === 401 ? 'unauthorized' : error, message });
+}
+
+function wantsHtml(req: FastifyRequest): boolean {
+  return (req.headers.accept ?? '').includes('text/html');
+}
+
+/** 401 for a browser: a page that goes to /login (and back to `url` after it). */
+function loginPage(reply: FastifyReply, url: string): FastifyReply {
+  const login = `/login?next=${encodeURIComponent(withoutToken(url))}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return reply.code(401).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store')
+    .send(`<!doctype html><meta http-equiv="refresh" content="0; url=${login}"><title>sign in</title><a href="${login}">sign in to the tensorpool dashboard</a>\n`);
 }
 
 /** The role a secret grants, if any (both comparisons always run). */
@@ -77,6 +92,7 @@ export function authHook(cfg: ApiConfig, sessions: SessionStore) {
       if (sid !== undefined) role = await sessions.role(sid);
     }
     if (!role) {
+      if (cfg.token !== undefined && route.page && wantsHtml(req)) return loginPage(reply, req.url);
       if (cfg.token !== undefined) {
         return send(reply, 401, 'missing', route.board
           ? 'not signed in: open the dashboard once as /admin/queues?token=<TENSORPOOL_API_TOKEN>, or send "Authorization: Bearer <TENSORPOOL_API_TOKEN>"'

@@ -49,6 +49,6 @@ describe('dashboard session cookie over TLS', () => {
   it('is Secure when the request came over TLS', async () => {
     const r = await get(`/admin/queues?token=${token}`);
     expect(r.status).toBe(303);
-    expect(r.setCookie).toMatch(/^tensorpool_session=[A-Za-z0-9_-]{43}; Path=\/admin; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+    expect(r.setCookie).toMatch(/^tensorpool_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
   });
 });

@@ -1,6 +1,6 @@
 // The dashboard's ?token= bootstrap: a 303 to the same URL without the token,
 // a cookie that holds a random session id (HttpOnly, SameSite=Strict,
-// Path=/admin, no Secure over plain HTTP), the session in Redis with a TTL,
+// Path=/, no Secure over plain HTTP), the session in Redis with a TTL,
 // the token in no log line, and sessions read back from Redis validated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
@@ -31,7 +31,7 @@ describe('dashboard session cookie', () => {
     const { r, cookie, sid } = await bootstrap(`/admin/queues?status=failed&token=${token}`);
     expect(r.statusCode).toBe(303);
     expect(r.headers.location).toBe('/admin/queues?status=failed');
-    expect(cookie).toMatch(/^tensorpool_session=[A-Za-z0-9_-]{43}; Path=\/admin; Max-Age=600; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(/^tensorpool_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; SameSite=Strict$/);
     expect(cookie).not.toContain(token);
     const { redis, keys } = app.queueClient;
     const stored = await redis.get(keys.session(sid));

@@ -1,6 +1,7 @@
 /**
  * The HTTP API: job routes, health, Prometheus metrics, OpenAPI description
- * (/openapi.json, UI at /docs) and Bull Board (/admin/queues), behind the
+ * (/openapi.json, UI at /docs), Bull Board (/admin/queues) and the training
+ * dashboard (/, dashboard/routes.ts), behind the
  * auth hook (auth.ts), a body limit and a rate limit on mutating routes
  * (limits.ts). services/api/README.md describes the model.
  */
@@ -18,6 +19,8 @@ import { jobRoutes } from './jobs.js';
 import { datasetRoutes } from './datasets.js';
 import { prometheusRegistry } from './prometheus.js';
 import { SessionStore } from './session.js';
+import { registerDashboard } from './dashboard/routes.js';
+import { RedisSource } from './dashboard/redis-source.js';
 
 export type { ApiOptions } from './config.js';
 
@@ -83,6 +86,7 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
     inUse: (id) => client.datasetInUse(id),
   });
   await registerBoard(app, client, { readOnly: cfg.adminToken === undefined, bodyBytes: cfg.bodyBytes });
+  await registerDashboard(app, new RedisSource(client));
 
   const out = app as unknown as ApiServer;
   Object.assign(out, { queueClient: client, apiConfig: cfg, routeList });

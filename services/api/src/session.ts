@@ -15,8 +15,8 @@ import { fingerprint } from './secret.js';
 export type Role = 'user' | 'admin';
 
 export const SESSION_COOKIE = 'tensorpool_session';
-/** Cookies are only sent to the dashboard. */
-export const SESSION_PATH = '/admin';
+/** Sent to the whole origin (the dashboard is at /, Bull Board at /admin); only board/dashboard routes read it. */
+export const SESSION_PATH = '/';
 /** 32 random bytes, base64url. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
@@ -59,7 +59,7 @@ export class SessionStore {
   }
 }
 
-/** `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/admin, Secure over TLS. */
+/** `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, Secure over TLS. */
 export function sessionCookie(id: string, ttlMs: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${id}; Path=${SESSION_PATH}; Max-Age=${Math.floor(ttlMs / 1000)}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }

@@ -14,6 +14,7 @@ import { register as benchCmd } from './bench.js';
 import { register as datasetCmd } from './dataset.js';
 import { register as healthCmd } from './health.js';
 import { register as exportCmd } from './export.js';
+import { register as dashboardCmd } from './dashboard.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`.
@@ -21,7 +22,7 @@ import { register as exportCmd } from './export.js';
  */
 type Register = (program: Command) => void;
 
-const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd, exportCmd];
+const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd, exportCmd, dashboardCmd];
 
 export function registerCommands(program: Command): void {
   for (const register of registers) register(program);

@@ -5,7 +5,7 @@ import { initBackend, loadSpec, type ModelSpec } from '@tensorpool/engine';
 import { loadDataset, subset, validationIndices, type ImageSet } from '@tensorpool/data';
 import { channelStats, expandOfflineParallel, type Normalization } from '@tensorpool/preprocessing';
 import { parseFraction, parseNonNegativeInt, parsePositiveInt, BACKEND_HELP, threadBackend } from '../parse.js';
-import { EpochProgress, defaultThreads, loadCheckpoint, loadTrainedModel, resolveCheckpointDir, runTraining, type Checkpoint, type TrainedModel } from '@tensorpool/training';
+import { EpochProgress, RunEventLog, defaultThreads, loadCheckpoint, loadTrainedModel, resolveCheckpointDir, runTraining, type Checkpoint, type TrainedModel } from '@tensorpool/training';
 
 /**
  * `tensorpool train`: data-parallel training on this machine's cores.
@@ -132,15 +132,28 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   if (!flags.json) process.stderr.write(`training '${spec.name}' on ${data.source}: ${trainSet.n} train, ${validation?.n ?? 0} validation, ${data.test.n} test samples, ${flags.threads} threads\n`);
+  const options = Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k] ?? null])) as Record<string, string | number | boolean | null>;
+  const events = new RunEventLog(out, flags.epochs);
+  events.emit({
+    type: 'run-started', name: spec.name, mode: 'local', epochs: flags.epochs, batchSize: flags.batchSize, dataset: data.source,
+    trainSamples: trainSet.n, testSamples: data.test.n, labels: [...spec.labels], options: { ...options, threads: flags.threads },
+  });
+  const eventHooks = events.hooks();
+  if (!flags.json) process.stderr.write(`watch it live: tensorpool dashboard --logdir ${dirname(resolve(out))} (then http://127.0.0.1:6006/)\n`);
   try {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
       threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
       normalization, backend, outDir: out, resume, signal: controller.signal, h5: flags.h5, initialWeights: resume ? undefined : init?.weights,
       options: Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k]])),
-      onProgress: (epoch, p) => progress.update(epoch, p),
-      onEpochEnd: (rec) => progress.end(rec),
+      onProgress: (epoch, p) => (progress.update(epoch, p), eventHooks.onProgress(epoch, p)),
+      onEpochEnd: (rec) => (progress.end(rec), eventHooks.onEpochEnd(rec)),
+    }).catch((e: unknown) => {
+      events.emit({ type: 'run-failed', message: String((e as Error)?.message ?? e).split('\n')[0].slice(0, 2000) });
+      throw e;
     });
+    if (r.interrupted) events.emit({ type: 'run-cancelled' });
+    else if (r.modelDir) events.finished(r.modelDir);
     if (r.interrupted) {
       process.stderr.write(`checkpoint saved in ${r.checkpointDir}; continue with: tensorpool train --resume ${out}\n`);
       process.exitCode = 130;

@@ -16,7 +16,7 @@ export interface Target {
 
 /** Routes that need no token: the only ones allowed to be public. */
 export function isAllowedPublic(url: string): boolean {
-  return url === '/healthz' || url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/');
+  return url === '/healthz' || url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url === '/login' || url.startsWith('/static/');
 }
 
 /** One concrete request target per (method, route) that is not public. */
@@ -37,6 +37,8 @@ const pct = (ch: string, upper = false): string => {
 
 /** Other spellings of `path` (which starts with '/'); each either routes to the same handler or to none. */
 export function spellings(path: string): string[] {
+  // The dashboard's root page: every other spelling of '/' routes to none.
+  if (path === '/') return ['/', '//', '/.', '/./', '/%2F', '/;a=b', '/?token=wrong', '/x/..', '/%2e'];
   const first = path.slice(1).split('/')[0];
   const rest = path.slice(1 + first.length);
   const s = new Set<string>([

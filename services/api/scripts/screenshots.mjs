@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Writes a screenshot of each dashboard page to docs/screenshots/ (run by hand,
+// not by tests: `pnpm screenshots`), and prints each page's load time (navigation
+// start to the page showing its data) as JSON. Needs Redis on REDIS_URL / 127.0.0.1
+// and Debian's chromium. Everything it creates lives under its own key prefix and a
+// temp dir, deleted at the end.
+//   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard
+//   serve:  coordinator + 2 workers + a 3-epoch, 2-shard job, the API's dashboard
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLogdirServer, buildServer } from '../dist/index.js';
+import { launchBrowser } from '../dist/testing/browser.js';
+import { TINY_SPEC, waitUntil } from '../dist/testing/runs.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MAIN = join(ROOT, 'packages/cli/dist/main.js');
+const OUT = join(ROOT, 'docs/screenshots');
+const dir = mkdtempSync(join(tmpdir(), 'tp-screens-'));
+const prefix = `tp-screens-${process.pid}`;
+const token = `screens-${process.pid}-token`;
+const procs = [];
+const timings = {};
+
+function cli(args, env = {}) {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, TENSORPOOL_PREFIX: prefix, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const p = { child, out: () => out, exited: new Promise((r) => child.on('exit', r)) };
+  procs.push(p);
+  return p;
+}
+const events = (runDir) => (existsSync(join(runDir, 'events.jsonl')) ? readFileSync(join(runDir, 'events.jsonl'), 'utf8') : '');
+
+/** Opens `url`, waits for `ready` (a selector that appears once the page shows its data), screenshots it. */
+async function shoot(page, name, url, ready) {
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForSelector(ready, { timeout: 120_000 });
+  timings[name] = { ms: Date.now() - t0, domContentLoadedMs: Math.round(await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)) };
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  process.stderr.write(`${name}.png (${timings[name].ms} ms)\n`);
+}
+
+const browser = await launchBrowser();
+try {
+  mkdirSync(OUT, { recursive: true });
+  const spec = join(dir, 'tiny.json');
+  writeFileSync(spec, JSON.stringify(TINY_SPEC));
+  const gate = join(dir, 'gate');
+  mkdirSync(gate);
+  writeFileSync(join(gate, 'epoch-1'), ''); // run b is held after epoch 2
+  const train = (name, extra, env = {}) => cli(['train', '--preset', spec, '--data', 'fashion-mnist', '--limit', '2048', '--epochs', '4', '--threads', '1',
+    '--validation-split', '0.2', '--seed', '7', '--out', join(dir, 'runs', name), ...extra], env);
+  const a = train('tiny-lr-default', []);
+  const b = train('tiny-batch-64', ['--batch-size', '64'], { TENSORPOOL_TEST_EPOCH_GATE: gate });
+  if ((await a.exited) !== 0) throw new Error(a.out());
+  await waitUntil('run b at epoch 2', () => (events(join(dir, 'runs/tiny-batch-64')).match(/"epoch-end"/g) ?? []).length >= 2, b.out);
+
+  const local = await buildLogdirServer(join(dir, 'runs'), { pollMs: 200 });
+  const lbase = await local.listen({ host: '127.0.0.1', port: 0 });
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await shoot(page, 'runs-local', `${lbase}/`, 'tr[data-state="running"]');
+  await shoot(page, 'run-finished', `${lbase}/runs/tiny-lr-default`, '#cm-table');
+  await shoot(page, 'run-live', `${lbase}/runs/tiny-batch-64`, '#loss-chart[data-points="2"]');
+  for (const k of [2, 3]) writeFileSync(join(gate, `epoch-${k}`), '');
+  await b.exited;
+  await local.close();
+
+  const api = await buildServer({ prefix, token });
+  const base = await api.listen({ host: '127.0.0.1', port: 0 });
+  cli(['coordinator', '--threads', '1', '--models-dir', join(dir, 'models')]);
+  cli(['worker', '--threads', '1', '--id', 'worker-a']);
+  cli(['worker', '--threads', '1', '--id', 'worker-b']);
+  await waitUntil('workers', async () => (await api.queueClient.stats()).workers.length === 2);
+  const r = await fetch(`${base}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ spec: TINY_SPEC, data: 'fashion-mnist', epochs: 3, shards: 2, limit: 2048, testLimit: 1000, batchSize: 32, seed: 7 }) });
+  const { jobId } = await r.json();
+  await shoot(page, 'login', `${base}/`, 'form.login');
+  await page.fill('input[name=token]', token);
+  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  await waitUntil('both workers busy', async () => (await api.queueClient.stats()).workers.filter((w) => w.busy > 0).length === 2);
+  await shoot(page, 'workers', `${base}/workers`, 'tr[data-worker="worker-b"]');
+  await page.goto(`${base}/runs/${jobId}`);
+  await page.waitForSelector('body[data-ended="true"]', { timeout: 240_000 });
+  await shoot(page, 'run-distributed', `${base}/runs/${jobId}`, 'body[data-ended="true"] #cm-table');
+  await shoot(page, 'runs-distributed', `${base}/`, `tr[data-run-id="${jobId}"][data-state="completed"]`);
+  await api.close();
+  process.stdout.write(`${JSON.stringify({ pageLoad: timings })}\n`);
+  const errors = browser.errors.filter((e) => !e.includes('status of 401')); // the login redirect's own 401
+  if (errors.length) throw new Error(`console errors:\n${errors.join('\n')}`);
+} finally {
+  await browser.close();
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const ks = await redis.keys(`${prefix}:*`);
+  if (ks.length) await redis.del(...ks);
+  redis.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,87 @@
+/**
+ * Distributed jobs for `tensorpool serve`: the job list from the queue
+ * client, each job's events from its Redis stream (validated on read, see
+ * packages/queue/src/run-events.ts). The job record's state wins over the
+ * events' (a job can fail before its first event). Following a job blocks on
+ * XREAD on a connection of its own per open event stream (closed with it), for at most
+ * BLOCK_MS at a time, then checks the record, so a job that ended without a
+ * terminal event still ends the stream.
+ */
+import type { Redis } from 'ioredis';
+import { isJobId, readRunEvents, TERMINAL_STATES, waitRunEvents, type QueueClient } from '@tensorpool/queue';
+import type { CursorEvent, RunSource, WorkersView } from './source.js';
+import { summarize, type RunState, type RunSummary } from './run-summary.js';
+
+const LIST_LIMIT = 100;
+const BLOCK_MS = 5_000;
+
+export class RedisSource implements RunSource {
+  readonly kind = 'redis';
+
+  constructor(private readonly client: QueueClient) {}
+
+  async list(): Promise<RunSummary[]> {
+    const jobs = await this.client.list(LIST_LIMIT);
+    return Promise.all(jobs.map(async (j) => {
+      const { events } = await readRunEvents(this.client.redis, this.client.keys, j.id);
+      const s = summarize(j.id, 'distributed', events.map((e) => e.event));
+      if (j.state === 'corrupt') return { ...s, state: 'failed' as RunState, error: j.error };
+      s.name = events.length ? s.name : (j.name ?? j.preset ?? j.id);
+      s.state = j.state as RunState;
+      s.epochs ||= j.epochs;
+      s.epoch = Math.max(s.epoch, j.epoch);
+      if (j.error) s.error = j.error;
+      if (TERMINAL_STATES.includes(j.state)) s.etaSeconds = null;
+      return s;
+    }));
+  }
+
+  async has(id: string): Promise<boolean> {
+    if (!isJobId(id)) return false;
+    return (await this.client.redis.exists(this.client.keys.job(id))) === 1;
+  }
+
+  async read(id: string, cursor: string): Promise<CursorEvent[]> {
+    const { events } = await readRunEvents(this.client.redis, this.client.keys, id, checkCursor(cursor));
+    return events.map((e) => ({ cursor: e.id, event: e.event }));
+  }
+
+  /** One blocking connection per open event stream (keyed by its signal), closed when the stream closes. */
+  private readonly conns = new WeakMap<AbortSignal, Redis>();
+
+  private connFor(signal: AbortSignal): Redis {
+    let conn = this.conns.get(signal);
+    if (!conn) {
+      const c = this.client.redis.duplicate();
+      signal.addEventListener('abort', () => c.disconnect(), { once: true });
+      this.conns.set(signal, (conn = c));
+    }
+    return conn;
+  }
+
+  async wait(id: string, cursor: string, signal: AbortSignal): Promise<{ events: CursorEvent[]; ended: boolean }> {
+    if (signal.aborted) return { events: [], ended: true };
+    try {
+      const { events } = await waitRunEvents(this.connFor(signal), this.client.keys, id, checkCursor(cursor), BLOCK_MS);
+      if (events.length) return { events: events.map((e) => ({ cursor: e.id, event: e.event })), ended: false };
+      const st = await this.client.status(id).catch(() => undefined);
+      return { events: [], ended: !st || TERMINAL_STATES.includes(st.state) };
+    } catch (e) {
+      if (signal.aborted) return { events: [], ended: true };
+      throw e;
+    }
+  }
+
+  async workers(): Promise<WorkersView> {
+    const s = await this.client.stats();
+    const { workers, ...queues } = s;
+    return { workers: workers.map((w) => ({ ...w })), queues };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Stream ids only ('0' or ms-seq); anything else starts from the beginning. */
+function checkCursor(c: string): string {
+  return /^\d{1,15}(-\d{1,15})?$/.test(c) ? c : '0';
+}

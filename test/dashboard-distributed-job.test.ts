@@ -1,0 +1,70 @@
+// `tensorpool serve`'s dashboard on a real 2-worker distributed job (coordinator
+// and workers as processes, real Redis under the test's prefix), in chromium,
+// signed in with the token: the run page follows the job over SSE to its end,
+// one curve point per averaged epoch, every shard of every epoch finished by
+// w1 or w2, the confusion matrix summing to the job's test count; the list
+// shows it completed; the workers page shows both live workers; no console errors.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, type ApiServer } from '@tensorpool/api';
+import { launchBrowser, type Browser } from '@tensorpool/api/testing/browser';
+import { Cluster } from './support/cluster.js';
+
+const token = 'dash-dist-tok-0123456789';
+const c = new Cluster('dashboard');
+let app: ApiServer;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await buildServer({ prefix: c.prefix, token });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await c.close();
+});
+
+describe('dashboard of a distributed job, in chromium', () => {
+  it('follows a 2-worker job to its end', { timeout: 300_000 }, async () => {
+    c.coordinator();
+    c.worker('w1');
+    c.worker('w2');
+    await c.waitForWorkers('w1', 'w2');
+    const jobId = c.enqueue();
+
+    const page = await browser.newPage();
+    await page.goto(`${base}/login?next=${encodeURIComponent(`/runs/${jobId}`)}`);
+    await page.fill('input[name=token]', token);
+    await Promise.all([page.waitForURL(`${base}/runs/${jobId}`), page.click('button[type=submit]')]);
+    await page.waitForSelector('body[data-ended="true"]', { timeout: 240_000 });
+    const done = await c.waitForState(jobId);
+    expect(done.state, `${done.error}\n${c.logs()}`).toBe('completed');
+    expect(await page.getAttribute('body', 'data-state')).toBe('completed');
+    expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('2');
+
+    const shards = await page.locator('#shards tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(shards.map((r) => `${r[0]}/${r[1]}/${r[3]}`).sort()).toEqual(['1/0/finished', '1/1/finished', '2/0/finished', '2/1/finished']);
+    for (const r of shards) expect(['w1', 'w2']).toContain(r[2]);
+
+    const metrics = await c.client.metrics(jobId) as { testSamples: number };
+    const cells = await page.locator('#cm-table td.cm-cell').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
+    expect(cells.length).toBe(100);
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(metrics.testSamples);
+
+    await page.goto(`${base}/`);
+    await page.locator(`tr[data-run-id="${jobId}"][data-state="completed"]`).waitFor();
+    await page.goto(`${base}/workers`);
+    await page.locator('tr[data-worker="w1"]').waitFor();
+    await page.locator('tr[data-worker="w2"]').waitFor();
+    // The coordinator also wrote the job's events next to its model.
+    const saved = readFileSync(join(done.out!, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(saved[0]).toBe('run-started');
+    expect(saved.at(-1)).toBe('run-finished');
+    expect(saved.filter((t) => t === 'epoch-end')).toHaveLength(2);
+    expect(browser.errors).toEqual([]);
+  });
+});
