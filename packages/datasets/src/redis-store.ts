@@ -11,8 +11,8 @@ import { checkName, ID_RE, idHex, parseManifest, type Manifest } from './manifes
 import { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
 import { formatBytes } from './units.js';
 
-// Scripts live in src/lua (tsc does not copy them); dist/x.js -> ../src/lua.
-const lua = (name: string): string => readFileSync(new URL(`../src/lua/${name}`, import.meta.url), 'utf8');
+// Scripts live in lua/ beside src/ (tsc does not copy them; the image keeps lua/, drops src/): dist/x.js -> ../lua.
+const lua = (name: string): string => readFileSync(new URL(`../lua/${name}`, import.meta.url), 'utf8');
 const PUT_CHUNK = lua('put-chunk-2.lua');
 const DEL_CHUNK = lua('del-chunk-2.lua');
 
