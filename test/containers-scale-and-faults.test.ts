@@ -2,16 +2,17 @@
 // up (the docker-compose.yml services with plain podman): Redis with AOF on a
 // volume, coordinator, API (token on), one worker; read-only root filesystems,
 // Node as PID 1. A job enqueued through the API from the host; while it runs
-// the workers are scaled to 3, one gets `podman stop` (SIGTERM: it finishes its
+// the workers are scaled to 3, one gets SIGTERM (it finishes its
 // shard and exits 0), one `podman kill` (SIGKILL: its shard is redone
 // elsewhere), and Redis is restarted. The job completes, its metrics come
 // through the API, the model lands in the mounted models directory, each
 // shard result is counted once, and the final weights equal those of the same
 // job run without faults (host processes, same code) to 1e-6.
 //
-// Faults are placed by job state, not time: the test watches BullMQ's active
-// shard jobs through Redis's published port and signals a worker only once
-// its shard has trained a step and is under half done. Between faults it
+// Faults are placed by job state, not time: every shard pauses after its 2nd
+// step at a test hook (TENSORPOOL_TEST_HOOKS, released by SIGUSR2), the test
+// watches BullMQ's active shard jobs through Redis's published port, and it
+// signals a worker only once the hook announced that worker's pause. Between faults it
 // pauses the shard queue (BullMQ's pause: running shards finish, none start),
 // so the job cannot run out of shards while containers start or stop on a
 // busy machine.
@@ -29,7 +30,10 @@ if (skip) console.warn(`container e2e skipped: ${skip}`);
 
 const EPOCHS = 4;
 const SHARDS = 4;
-const LIMIT = 60_000; // 15,000 samples per shard: seconds of training, so signals land mid-shard
+const LIMIT = 8_000; // 2,000 samples per shard
+// Every shard pauses after its 2nd step until the worker gets SIGUSR2 (packages/queue/src/test-hooks.ts):
+// the test, not the speed of training, decides where each signal lands and when the job may go on.
+const HOOKS = JSON.stringify([{ at: 'shard-step', step: 2, pause: true, times: 0 }]);
 const JOB = { spec: TINY_SPEC, data: 'fashion-mnist', epochs: EPOCHS, shards: SHARDS, limit: LIMIT, testLimit: 200, batchSize: 16, learningRate: 0.003, seed: 7 };
 const project = `tp-ctr-${process.pid}`;
 const token = randomBytes(24).toString('hex');
@@ -47,7 +51,7 @@ function up(workers: number): string {
   return sh('bash', [join(PODMAN_DIR, 'up.sh'), '--project', project, '--workers', String(workers), '--threads', '1',
     '--datasets', '/usr/share/datasets', '--models', models, '--port', '0', '--redis-port', '0', '--restart', 'no',
     // Short leases so the killed worker's shard is handed on within seconds.
-    '--env', 'TENSORPOOL_LOCK_MS=5000', '--env', 'TENSORPOOL_STALLED_MS=2000'],
+    '--env', 'TENSORPOOL_LOCK_MS=5000', '--env', 'TENSORPOOL_STALLED_MS=2000', '--env', `TENSORPOOL_TEST_HOOKS=${HOOKS}`],
   { timeoutMs: 600_000, env: { TENSORPOOL_API_TOKEN: token } }).stdout.trim().split('\n').pop()!;
 }
 
@@ -74,12 +78,24 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   }
 }
 
-/** The shard job `worker` is training for `jobId`, once it has trained a step and is under half done. */
+/** The shard job `worker` is training for `jobId`: paused by the hook after its 2nd step (progress written after the 1st). */
 function midShard(worker: string, jobId: string) {
   return until(`${worker} to be mid-shard`, async () => {
     const active = await observer!.queues.shards.getActive();
-    return active.find((j) => j.data.jobId === jobId && j.processedBy === worker && Number(j.progress) > 0 && Number(j.progress) < 50);
+    const j = active.find((x) => x.data.jobId === jobId && x.processedBy === worker && Number(x.progress) > 0 && Number(x.progress) < 50);
+    // Acted on only once the hook announced the pause, so a signal never lands before it.
+    return j && new RegExp(`tensorpool-test-hook: shard-step epoch=${j.data.epoch} shard=${j.data.shard} step=2 .*paused`).test(logs(worker)) ? j : undefined;
   });
+}
+
+/** Lets every paused shard of the running workers go on (each pauses once per shard). */
+function release(...workers: string[]): void {
+  for (const name of workers) podman(['kill', '--signal', 'USR2', name], { check: false });
+}
+
+function running(): string[] {
+  return podman(['ps', '--filter', `label=tensorpool.project=${project}`, '--format', '{{.Names}}'], { check: false }).stdout
+    .split('\n').filter((n) => n.includes('-worker-'));
 }
 
 function weights(modelDir: string): Float32Array {
@@ -134,15 +150,18 @@ describe.skipIf(!!skip)('containers: scale workers, SIGTERM, SIGKILL and a Redis
     // SIGTERM: worker 2 finishes the shard it is training, then exits 0 (Node is PID 1 and handles it).
     await shards.resume();
     const termed = await midShard(w(2), jobId);
-    step('worker 2 mid-shard: podman stop');
+    step('worker 2 mid-shard: SIGTERM, then released');
     await shards.pause();
-    podman(['stop', '-t', '300', w(2)], { timeoutMs: 330_000 });
+    podman(['kill', '--signal', 'TERM', w(2)]);
+    release(w(2));
+    podman(['wait', w(2)], { timeoutMs: 330_000 });
     expect(inspect(w(2), '{{.State.ExitCode}}'), logs(w(2))).toBe('0');
     expect(logs(w(2))).toMatch(new RegExp(`SIGTERM, finishing the current shard[^]*shard ${termed.data.shard} of epoch ${termed.data.epoch + 1}: stored`));
 
     // SIGKILL: worker 3 loses its shard; the lease expires and another worker redoes it.
     await shards.resume();
     const killed = await midShard(w(3), jobId);
+    if (killed.id === termed.id) throw new Error('worker 3 holds the shard worker 2 finished');
     step('worker 3 mid-shard: podman kill');
     await shards.pause();
     podman(['kill', '--signal', 'KILL', w(3)]);
@@ -155,6 +174,7 @@ describe.skipIf(!!skip)('containers: scale workers, SIGTERM, SIGKILL and a Redis
     await shards.resume();
 
     const done = await until('the job to finish', async () => {
+      release(...running()); // the test drives the job on: each shard waits at its hook until released
       const s = (await call('GET', `/jobs/${jobId}`)).json as JobStatus;
       return ['completed', 'failed', 'cancelled'].includes(s.state) ? s : undefined;
     }, 1_200_000);
