@@ -86,7 +86,7 @@ export class QueueClient {
     const rec = await requireJobRecord(this.redis, this.keys, jobId);
     if (TERMINAL_STATES.includes(rec.state)) return { cancelled: false, state: rec.state };
     const ok = await transition(this.redis, this.keys, jobId, 'cancelled', { finishedAt: Date.now(), error: 'cancelled by request' });
-    await cleanupJob(this.redis, this.keys, this.queues, jobId, rec.options.epochs, rec.options.shards);
+    await cleanupJob(this.redis, this.keys, this.queues, jobId, rec.options.epochs, rec.options.shards, rec.options.syncEvery ?? 1);
     const after = await requireJobRecord(this.redis, this.keys, jobId);
     return { cancelled: ok, state: after.state };
   }
@@ -117,7 +117,7 @@ export class QueueClient {
 }
 
 /** Removes a finished job's pending BullMQ entries and every weight blob (best effort). */
-export async function cleanupJob(redis: Redis, keys: Keys, queues: Queues, jobId: string, epochs: number, shards: number): Promise<void> {
+export async function cleanupJob(redis: Redis, keys: Keys, queues: Queues, jobId: string, epochs: number, shards: number, rounds = 1): Promise<void> {
   const tryRemove = async (q: Queues['train'], id: string) => {
     try {
       await q.remove(id, { removeChildren: true });
@@ -126,9 +126,11 @@ export async function cleanupJob(redis: Redis, keys: Keys, queues: Queues, jobId
     }
   };
   for (let e = 0; e < epochs; e++) {
-    for (let s = 0; s < shards; s++) await tryRemove(queues.shards, keys.shardJobId(jobId, e, s));
-    await tryRemove(queues.epochs, keys.epochJobId(jobId, e));
+    for (let r = 0; r < rounds; r++) {
+      for (let s = 0; s < shards; s++) await tryRemove(queues.shards, keys.shardJobId(jobId, e, s, r));
+      await tryRemove(queues.epochs, keys.epochJobId(jobId, e, r));
+    }
   }
   await tryRemove(queues.train, jobId);
-  await redis.del(...scratchKeys(keys, jobId, epochs, shards));
+  await redis.del(...scratchKeys(keys, jobId, epochs, shards, rounds));
 }

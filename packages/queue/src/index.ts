@@ -13,3 +13,6 @@ export { QueueClient, cleanupJob, type ClientOptions, type QueueStats } from './
 export { Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { ShardWorker, type ShardWorkerOptions, type ShardOutcome } from './worker.js';
 export * from './signals.js';
+export * from './rounds.js';
+export * from './outer.js';
+export * from './round-average.js';

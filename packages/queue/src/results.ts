@@ -21,6 +21,8 @@ export interface ShardRef {
   jobId: string;
   epoch: number;
   shard: number;
+  /** Round within the epoch (absent = 0). */
+  round?: number;
   /** Number of weights of the job's model. */
   expected: number;
 }
@@ -31,8 +33,8 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 redis.call('INCR', KEYS[2])
 return 1`;
 
-export function describeShard(ref: Pick<ShardRef, 'epoch' | 'shard'>): string {
-  return `shard ${ref.shard} of epoch ${ref.epoch + 1}`;
+export function describeShard(ref: Pick<ShardRef, 'epoch' | 'shard' | 'round'>): string {
+  return `shard ${ref.shard} of epoch ${ref.epoch + 1}${ref.round ? ` round ${ref.round + 1}` : ''}`;
 }
 
 function checkVector(x: Float32Array, ref: ShardRef, what: string): void {
@@ -66,21 +68,18 @@ export async function storeShardResult(redis: Redis, keys: Keys, ref: ShardRef, 
   }
   const args: (string | Buffer)[] = ['weights', encodeWeights(result.weights), 'meta', JSON.stringify(result.meta)];
   if (result.m && result.v) args.push('m', encodeWeights(result.m), 'v', encodeWeights(result.v));
-  const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard), keys.shardsDone, ...args);
+  const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), keys.shardsDone, ...args);
   if (stored === 1) await redis.sadd(keys.jobWorkers(ref.jobId), result.meta.worker);
   return stored === 1;
 }
 
 export async function hasShardResult(redis: Redis, keys: Keys, ref: Omit<ShardRef, 'expected'>): Promise<boolean> {
-  return (await redis.exists(keys.result(ref.jobId, ref.epoch, ref.shard))) === 1;
+  return (await redis.exists(keys.result(ref.jobId, ref.epoch, ref.shard, ref.round))) === 1;
 }
 
-/** Reads and re-validates a stored shard result; JobError naming the shard when missing or corrupt. */
-export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResult> {
-  const key = keys.result(ref.jobId, ref.epoch, ref.shard);
-  const [weights, m, v, meta] = await redis.hmgetBuffer(key, 'weights', 'm', 'v', 'meta');
+function parseMeta(meta: Buffer | null, ref: ShardRef): ShardResultMeta {
   const what = describeShard(ref);
-  if (!weights || !meta) throw new JobError(`${what}: no result stored`);
+  if (!meta) throw new JobError(`${what}: no result stored`);
   let parsed: ShardResultMeta;
   try {
     parsed = JSON.parse(meta.toString('utf8')) as ShardResultMeta;
@@ -88,6 +87,21 @@ export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): 
     throw new JobError(`${what}: result metadata is not JSON: rejected`);
   }
   checkMeta(parsed, ref);
+  return parsed;
+}
+
+/** Only the (validated) metadata of a stored shard result: lets the coordinator weigh results before streaming them. */
+export async function loadShardMeta(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResultMeta> {
+  return parseMeta(await redis.hgetBuffer(keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), 'meta'), ref);
+}
+
+/** Reads and re-validates a stored shard result; JobError naming the shard when missing or corrupt. */
+export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResult> {
+  const key = keys.result(ref.jobId, ref.epoch, ref.shard, ref.round);
+  const [weights, m, v, meta] = await redis.hmgetBuffer(key, 'weights', 'm', 'v', 'meta');
+  const what = describeShard(ref);
+  if (!weights || !meta) throw new JobError(`${what}: no result stored`);
+  const parsed = parseMeta(meta, ref);
   return {
     weights: decodeWeights(weights, { expected: ref.expected, what: `${what} weights` }),
     ...(m && v ? { m: decodeWeights(m, { expected: ref.expected, what: `${what} Adam m` }), v: decodeWeights(v, { expected: ref.expected, what: `${what} Adam v` }) } : {}),

@@ -21,6 +21,17 @@ import { getPreset, validateSpec, type ModelSpec } from '@tensorpool/engine';
 export const OPTIMIZER_POLICIES = ['average', 'per-shard', 'reset'] as const;
 export type OptimizerPolicy = (typeof OPTIMIZER_POLICIES)[number];
 
+/**
+ * What the coordinator does with the sample-weighted average of a round's
+ * shard weights W̄ (pseudo-gradient Δ = W - W̄, W the round's start weights):
+ * - 'average': W ← W̄ (FedAvg; exactly the pre-rounds behaviour).
+ * - 'momentum': u ← μu + Δ, W ← W - lr·u (FedAvgM, server momentum).
+ * - 'nesterov': u ← μu + Δ, W ← W - lr·(Δ + μu) (DiLoCo's outer step).
+ * u (zero at the start) is stored per round in Redis next to the weights.
+ */
+export const OUTER_OPTIMIZERS = ['average', 'momentum', 'nesterov'] as const;
+export type OuterOptimizer = (typeof OUTER_OPTIMIZERS)[number];
+
 const int = (min: number) => z.number({ error: (i) => (i.input === undefined ? 'is required' : `must be a number, got ${typeName(i.input)}`) }).int({ error: (i) => `must be an integer, got ${String(i.input)}` }).min(min, { error: (i) => `must be >= ${min}, got ${String(i.input)}` });
 
 function typeName(v: unknown): string {
@@ -40,6 +51,11 @@ export const jobPayloadSchema = z
     augment: z.enum(['none', 'online']).default(DEFAULTS.augment),
     normalization: z.union([z.enum(['div256', 'div255']), z.object({ mean: z.array(z.number()), std: z.array(z.number()) })]).default(DEFAULTS.normalization),
     optimizer: z.enum(OPTIMIZER_POLICIES).default(DEFAULTS.optimizerPolicy),
+    /** Rounds per epoch R: shards average every 1/R of their epoch (one BullMQ flow per round). */
+    syncEvery: int(1).max(64, { error: (i) => `must be <= 64, got ${String(i.input)}` }).default(DEFAULTS.syncEvery),
+    outer: z.enum(OUTER_OPTIMIZERS).default(DEFAULTS.outer),
+    outerLr: z.number({ error: (i) => `must be a number, got ${typeName(i.input)}` }).finite().gt(0, 'must be > 0').max(2, { error: (i) => `must be <= 2, got ${String(i.input)}` }).default(DEFAULTS.outerLr),
+    outerMomentum: z.number({ error: (i) => `must be a number, got ${typeName(i.input)}` }).finite().min(0, { error: (i) => `must be >= 0, got ${String(i.input)}` }).lt(1, { error: (i) => `must be < 1, got ${String(i.input)}` }).default(DEFAULTS.outerMomentum),
     /** Keep only the first N training / test samples (small runs and tests). */
     limit: int(1).optional(),
     testLimit: int(1).optional(),

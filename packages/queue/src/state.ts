@@ -22,6 +22,8 @@ export interface JobRecord {
   options: JobOptions;
   /** Epochs completed and averaged (0..epochs). */
   epoch: number;
+  /** Rounds of the current epoch completed and averaged (0..syncEvery-1; always 0 with one round per epoch). */
+  round: number;
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;
@@ -40,8 +42,26 @@ export interface EpochMetrics {
   samples: number;
   /** Wall time from the epoch's start to its average. */
   seconds: number;
-  /** Per shard: samples, seconds and which worker ran it. */
+  /** Per shard: samples, seconds and which worker ran it (summed over the epoch's rounds; workers joined by ','). */
   shards: { shard: number; samples: number; seconds: number; worker: string }[];
+  /** The epoch's rounds (averages), in order. */
+  rounds?: RoundMetrics[];
+}
+
+/** One averaged round: how far the shards drifted apart (see round-average.ts). */
+export interface RoundMetrics {
+  epoch: number;
+  /** 1-based round within the epoch. */
+  round: number;
+  samples: number;
+  loss: number;
+  accuracy: number;
+  /** |Δ̄|: norm of the averaged update W - W̄. */
+  deltaNorm: number;
+  /** sqrt(Σ w_k |Δ_k - Δ̄|²) / |Δ̄|: 0 = every shard made the same update. */
+  spread: number;
+  /** Per shard |Δ_k| / |Δ̄|. */
+  shards: { shard: number; samples: number; deltaRatio: number }[];
 }
 
 export interface JobStatus {
@@ -54,6 +74,12 @@ export interface JobStatus {
   /** 0..1 over the whole job. */
   progress: number;
   epochMetrics: EpochMetrics[];
+  /** Rounds per epoch (syncEvery) and those of the running epoch averaged so far. */
+  syncEvery: number;
+  round: number;
+  currentRounds: RoundMetrics[];
+  /** The outer optimizer on the averaged update (lr and momentum apply to momentum | nesterov). */
+  outer: { kind: string; lr: number; momentum: number };
   workers: string[];
   createdAt: string;
   startedAt?: string;
@@ -70,7 +96,7 @@ export function newJobId(): string {
 }
 
 export async function createJobRecord(redis: Redis, keys: Keys, options: JobOptions, id = newJobId()): Promise<JobRecord> {
-  const rec: JobRecord = { id, state: 'queued', options, epoch: 0, createdAt: Date.now() };
+  const rec: JobRecord = { id, state: 'queued', options, epoch: 0, round: 0, createdAt: Date.now() };
   await redis
     .multi()
     .hset(keys.job(id), { id, state: rec.state, options: JSON.stringify(options), epoch: '0', createdAt: String(rec.createdAt) })
@@ -89,6 +115,7 @@ export async function getJobRecord(redis: Redis, keys: Keys, id: string): Promis
     state: h.state as JobState,
     options: JSON.parse(h.options) as JobOptions,
     epoch: Number(h.epoch),
+    round: Number(h.round ?? 0),
     createdAt: Number(h.createdAt),
     startedAt: num(h.startedAt),
     finishedAt: num(h.finishedAt),
@@ -124,6 +151,21 @@ export async function setCompletedEpochs(redis: Redis, keys: Keys, id: string, e
   await redis.hset(keys.job(id), 'epoch', String(epoch));
 }
 
+/** Moves the record to "rounds completed up to (epoch, round)", both fields in one write. */
+export async function setCompletedRound(redis: Redis, keys: Keys, id: string, epoch: number, round: number): Promise<void> {
+  await redis.hset(keys.job(id), 'epoch', String(epoch), 'round', String(round));
+}
+
+export async function recordRoundMetrics(redis: Redis, keys: Keys, id: string, m: RoundMetrics): Promise<void> {
+  await redis.hset(keys.roundMetrics(id), `${m.epoch}.${m.round}`, JSON.stringify(m));
+}
+
+/** Round metrics of one epoch (1-based `epoch`), in round order. */
+export async function getRoundMetrics(redis: Redis, keys: Keys, id: string, epoch: number): Promise<RoundMetrics[]> {
+  const h = await redis.hgetall(keys.roundMetrics(id));
+  return Object.values(h).map((s) => JSON.parse(s) as RoundMetrics).filter((m) => m.epoch === epoch).sort((a, b) => a.round - b.round);
+}
+
 export async function recordEpochMetrics(redis: Redis, keys: Keys, id: string, m: EpochMetrics): Promise<void> {
   await redis.hset(keys.epochMetrics(id), String(m.epoch), JSON.stringify(m));
 }
@@ -139,10 +181,11 @@ export async function setShardProgress(redis: Redis, keys: Keys, id: string, sha
 
 export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<JobStatus> {
   const rec = await requireJobRecord(redis, keys, id);
-  const [epochMetrics, workers, prog] = await Promise.all([
+  const [epochMetrics, workers, prog, currentRounds] = await Promise.all([
     getEpochMetrics(redis, keys, id),
     redis.smembers(keys.jobWorkers(id)),
     redis.hgetall(keys.progress(id)),
+    getRoundMetrics(redis, keys, id, rec.epoch + 1),
   ]);
   const { epochs, shards } = rec.options;
   let progress: number;
@@ -162,6 +205,10 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
     shards,
     progress,
     epochMetrics,
+    syncEvery: rec.options.syncEvery ?? 1,
+    round: rec.round,
+    currentRounds,
+    outer: { kind: rec.options.outer ?? 'average', lr: rec.options.outerLr ?? 1, momentum: rec.options.outerMomentum ?? 0 },
     workers: workers.sort(),
     createdAt: iso(rec.createdAt)!,
     startedAt: iso(rec.startedAt),

@@ -17,6 +17,7 @@ import { getAdam, getGlobalWeights, type AdamState } from './blobs.js';
 import { describeShard, hasShardResult, storeShardResult } from './results.js';
 import { getJobRecord, setShardProgress, transition, TERMINAL_STATES } from './state.js';
 import { datasetFor } from './datasets.js';
+import { chunkSteps, roundsOf } from './rounds.js';
 import { TrainerCache } from './trainers.js';
 import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
@@ -110,13 +111,14 @@ export class ShardWorker {
 
   private async process(job: Job<ShardJobData, ShardOutcome>): Promise<ShardOutcome> {
     const { jobId, epoch, shard, shards } = job.data;
+    const round = job.data.round ?? 0;
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec) return { stored: false, skipped: 'unknown job' };
     if (TERMINAL_STATES.includes(rec.state)) return { stored: false, skipped: rec.state };
-    if (await hasShardResult(this.redis, this.keys, { jobId, epoch, shard })) return { stored: false, skipped: 'duplicate' };
+    if (await hasShardResult(this.redis, this.keys, { jobId, epoch, shard, round })) return { stored: false, skipped: 'duplicate' };
     const o = rec.options;
     const expected = weightManifest(o.spec).total;
-    const what = `job ${jobId} ${describeShard({ epoch, shard })}`;
+    const what = `job ${jobId} ${describeShard({ epoch, shard, round })}`;
     this.busy++;
     const abort = new AbortController();
     const poll = setInterval(() => {
@@ -127,15 +129,17 @@ export class ShardWorker {
     try {
       const data = await datasetFor(o);
       const indices = shardIndices(data.train.n, shards, o.seed, epoch)[shard];
-      const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected);
+      // Round r trains chunk r of this shard's epoch (rounds.ts): same batches, shuffle and dropout as one whole epoch.
+      const chunk = chunkSteps(Math.ceil(indices.length / o.batchSize), round, roundsOf(o));
+      const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round);
       let adam: AdamState | undefined;
-      if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch), expected);
+      if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch, round), expected);
       else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
-      this.log.info(`${what}: training ${indices.length} samples`);
+      this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${indices.length} samples`);
       let lastWrite = 0;
       const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
-        train: data.train, indices, weights, ...(adam ? { adam } : {}), epoch, seed: o.seed,
+        train: data.train, indices, weights, ...(adam ? { adam } : {}), epoch, seed: o.seed, ...chunk,
         batchSize: o.batchSize, augment: o.augment, normalization: o.normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
@@ -152,7 +156,7 @@ export class ShardWorker {
       }).finally(release);
       if (!r || abort.signal.aborted) return { stored: false, skipped: 'cancelled' };
       const keepMoments = o.optimizer !== 'reset';
-      const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, expected }, {
+      const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, round, expected }, {
         weights: r.weights,
         ...(keepMoments ? { m: r.adam.m, v: r.adam.v } : {}),
         meta: { samples: r.samples, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds, adamStep: r.adam.step, worker: this.id },
@@ -171,15 +175,16 @@ export class ShardWorker {
   /** After the last attempt of a shard fails (e.g. its result was rejected), the whole job fails naming the shard. */
   private async onFailed(job: Job<ShardJobData, ShardOutcome>, err: Error): Promise<void> {
     const { jobId, epoch, shard } = job.data;
+    const round = job.data.round ?? 0;
     const attempts = job.opts.attempts ?? 1;
-    this.log.error(`job ${jobId} ${describeShard({ epoch, shard })}: attempt ${job.attemptsMade} of ${attempts} failed: ${err.message}`);
+    this.log.error(`job ${jobId} ${describeShard({ epoch, shard, round })}: attempt ${job.attemptsMade} of ${attempts} failed: ${err.message}`);
     if (job.attemptsMade >= attempts) {
       const failed = await transition(this.redis, this.keys, jobId, 'failed', {
         finishedAt: Date.now(),
-        error: `${describeShard({ epoch, shard })} failed after ${attempts} attempts: ${err.message}`,
+        error: `${describeShard({ epoch, shard, round })} failed after ${attempts} attempts: ${err.message}`,
       });
       const rec = failed ? await getJobRecord(this.redis, this.keys, jobId) : undefined;
-      if (rec) await this.redis.del(...scratchKeys(this.keys, jobId, rec.options.epochs, rec.options.shards));
+      if (rec) await this.redis.del(...scratchKeys(this.keys, jobId, rec.options.epochs, rec.options.shards, roundsOf(rec.options)));
     }
   }
 }
