@@ -54,8 +54,8 @@ export class Cluster {
     this.client = new QueueClient({ prefix: this.prefix });
   }
 
-  start(name: string, args: string[]): Proc {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  start(name: string, args: string[], env: Record<string, string> = {}): Proc {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -65,8 +65,8 @@ export class Cluster {
     return p;
   }
 
-  coordinator(): Proc {
-    return this.start('coordinator', ['coordinator', '--threads', '1', '--models-dir', join(this.dir, 'models')]);
+  coordinator(env: Record<string, string> = {}): Proc {
+    return this.start('coordinator', ['coordinator', '--threads', '1', '--models-dir', join(this.dir, 'models')], env);
   }
 
   worker(id: string): Proc {

@@ -9,7 +9,7 @@ import type { QueueClient } from '@tensorpool/queue';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
-const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics, workers' } as const;
+const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, workers' } as const;
 
 const jobPayloadDoc = {
   type: 'object',
@@ -26,6 +26,10 @@ const jobPayloadDoc = {
     augment: { type: 'string', enum: ['none', 'online'] },
     normalization: { type: 'string', enum: ['div256', 'div255'] },
     optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },
+    syncEvery: { type: 'integer', minimum: 1, maximum: 64, description: 'rounds (averages) per epoch' },
+    outer: { type: 'string', enum: ['average', 'momentum', 'nesterov'], description: 'outer optimizer on the averaged shard update' },
+    outerLr: { type: 'number', exclusiveMinimum: 0, maximum: 2 },
+    outerMomentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
     limit: { type: 'integer', minimum: 1 },
     testLimit: { type: 'integer', minimum: 1 },
     out: { type: 'string' },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { withQueueClient } from '../queue-client.js';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { loadSpec, PRESET_NAMES } from '@tensorpool/engine';
-import { OPTIMIZER_POLICIES } from '@tensorpool/queue';
+import { OPTIMIZER_POLICIES, OUTER_OPTIMIZERS } from '@tensorpool/queue';
 
 function num(flag: string, integer = true) {
   return (v: string) => {
@@ -15,6 +15,7 @@ function num(flag: string, integer = true) {
 interface EnqueueFlags {
   preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; seed: number;
   lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
+  syncEvery: number; outer: string; outerLr: number; outerMomentum: number;
   out?: string; name?: string; json?: boolean;
 }
 
@@ -37,6 +38,10 @@ export function register(program: Command): void {
     .option('--augment <mode>', 'none | online', DEFAULTS.augment)
     .option('--normalization <n>', 'div256 | div255', DEFAULTS.normalization)
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
+    .option('--sync-every <R>', 'rounds per epoch: shards average every 1/R of their epoch (1..64)', num('--sync-every'), DEFAULTS.syncEvery)
+    .option('--outer <kind>', `outer optimizer on the averaged update: ${OUTER_OPTIMIZERS.join(' | ')}`, DEFAULTS.outer)
+    .option('--outer-lr <x>', 'outer learning rate, (0, 2] (momentum | nesterov)', num('--outer-lr', false), DEFAULTS.outerLr)
+    .option('--outer-momentum <x>', 'outer momentum, [0, 1) (momentum | nesterov)', num('--outer-momentum', false), DEFAULTS.outerMomentum)
     .option('--limit <n>', 'use only the first N training samples', num('--limit'))
     .option('--test-limit <n>', 'use only the first N test samples', num('--test-limit'))
     .option('--out <dir>', 'directory the coordinator saves the final model to (default <models-dir>/<jobId>)')
@@ -50,6 +55,7 @@ export function register(program: Command): void {
       const payload = {
         ...model, data: o.data, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
         learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
+        syncEvery: o.syncEvery, outer: o.outer, outerLr: o.outerLr, outerMomentum: o.outerMomentum,
         ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
         ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
       };
