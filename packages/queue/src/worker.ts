@@ -130,7 +130,8 @@ export class ShardWorker {
       const data = await datasetFor(o);
       const indices = shardIndices(data.train.n, shards, o.seed, epoch)[shard];
       // Round r trains chunk r of this shard's epoch (rounds.ts): same batches, shuffle and dropout as one whole epoch.
-      const chunk = chunkSteps(Math.ceil(indices.length / o.batchSize), round, roundsOf(o));
+      const steps = Math.ceil(indices.length / o.batchSize);
+      const chunk = chunkSteps(steps, round, roundsOf(o));
       const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round);
       let adam: AdamState | undefined;
       if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch, round), expected);
@@ -163,7 +164,7 @@ export class ShardWorker {
       });
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
-      await setShardProgress(this.redis, this.keys, jobId, shard, 1);
+      await setShardProgress(this.redis, this.keys, jobId, shard, steps ? chunk.endStep / steps : 1);
       this.log.info(`${what}: ${stored ? 'stored' : 'already stored (duplicate)'}, loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(1)} s`);
       return { stored, samples: r.samples };
     } finally {
