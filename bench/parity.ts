@@ -8,7 +8,8 @@
  *   pnpm bench:parity [--limit 60000] [--test-limit 10000] [--epochs 3] [--seeds 42,7]
  *                     [--shards 2,4,8] [--settings default,once,r4-nesterov] [--policy per-shard]
  *
- * A setting is a name below or `R:outer:lr:momentum` (e.g. `2:nesterov:0.7:0.9`).
+ * A setting is a name below, `default` (what a job without sync options gets
+ * at that S), or `R:outer:lr:momentum` (e.g. `2:nesterov:0.7:0.9`).
  * Local training runs once per seed on all cores (its accuracy does not depend
  * on the thread count beyond float summation order). Distributed runs use an
  * in-process coordinator and S in-process workers with 1 thread each against
@@ -22,13 +23,13 @@ import { DEFAULTS } from '@tensorpool/core';
 import { getPreset, initialWeights } from '@tensorpool/engine';
 import { loadDataset } from '@tensorpool/data';
 import { Trainer } from '@tensorpool/training';
-import { Coordinator, QueueClient, ShardWorker, type OptimizerPolicy, type OuterOptimizer } from '@tensorpool/queue';
+import { Coordinator, QueueClient, ShardWorker, syncDefaults, type OptimizerPolicy, type OuterOptimizer } from '@tensorpool/queue';
 import { startPrivateRedis, trafficBytes, type PrivateRedis } from './private-redis.js';
 
 interface Setting { name: string; syncEvery: number; outer: OuterOptimizer; outerLr: number; outerMomentum: number }
 
+/** `default` is what a job without sync options gets at that shard count (schema.ts syncDefaults). */
 const NAMED: Record<string, Omit<Setting, 'name'>> = {
-  default: { syncEvery: DEFAULTS.syncEvery, outer: DEFAULTS.outer, outerLr: DEFAULTS.outerLr, outerMomentum: DEFAULTS.outerMomentum },
   once: { syncEvery: 1, outer: 'average', outerLr: 1, outerMomentum: 0 },
   'r2-average': { syncEvery: 2, outer: 'average', outerLr: 1, outerMomentum: 0 },
   'r4-average': { syncEvery: 4, outer: 'average', outerLr: 1, outerMomentum: 0 },
@@ -37,7 +38,8 @@ const NAMED: Record<string, Omit<Setting, 'name'>> = {
   'r4-nesterov': { syncEvery: 4, outer: 'nesterov', outerLr: 0.7, outerMomentum: 0.9 },
 };
 
-function setting(s: string): Setting {
+function setting(s: string, S: number): Setting {
+  if (s === 'default') return { name: s, ...syncDefaults(S), outerLr: DEFAULTS.outerLr, outerMomentum: DEFAULTS.outerMomentum };
   if (NAMED[s]) return { name: s, ...NAMED[s] };
   const [r, outer, lr, mu] = s.split(':');
   return { name: s, syncEvery: Number(r), outer: outer as OuterOptimizer, outerLr: Number(lr ?? 1), outerMomentum: Number(mu ?? 0) };
@@ -61,7 +63,7 @@ const limit = Number(values.limit), testLimit = Number(values['test-limit']), ep
 const batchSize = Number(values['batch-size']);
 const seeds = values.seeds!.split(',').map(Number);
 const shardCounts = values.shards!.split(',').map(Number);
-const settings = values.settings!.split(',').map(setting);
+const settingNames = values.settings!.split(',');
 const policy = values.policy as OptimizerPolicy;
 const log = (s: string) => process.stderr.write(`bench:parity: ${s}\n`);
 
@@ -125,7 +127,7 @@ async function distributed(redis: PrivateRedis | undefined, S: number, seed: num
 
 const redis = await startPrivateRedis();
 if (!redis) log('no redis-server on PATH: using REDIS_URL, Redis bytes not measured');
-const config = { preset: values.preset, limit, testLimit, epochs, seeds, shards: shardCounts, policy, batchSize, settings, cores: availableParallelism(), loadAverage: loadavg()[0] };
+const config = { preset: values.preset, limit, testLimit, epochs, seeds, shards: shardCounts, policy, batchSize, settings: shardCounts.map((S) => ({ shards: S, settings: settingNames.map((n) => setting(n, S)) })), cores: availableParallelism(), loadAverage: loadavg()[0] };
 const localRuns: Record<number, { accuracy: number; seconds: number }> = {};
 const runs: Record<string, unknown>[] = [];
 try {
@@ -133,7 +135,7 @@ try {
     log(`local, seed ${seed}...`);
     localRuns[seed] = await local(seed);
     for (const S of shardCounts) {
-      for (const s of settings) {
+      for (const s of settingNames.map((n) => setting(n, S))) {
         log(`S=${S} ${s.name} seed ${seed}...`);
         const r = await distributed(redis, S, seed, s);
         runs.push({ shards: S, setting: s.name, seed, ...r, local: localRuns[seed].accuracy, gap: r.accuracy - localRuns[seed].accuracy });
@@ -144,7 +146,7 @@ try {
 } finally {
   await redis?.stop();
 }
-const summary = shardCounts.flatMap((S) => settings.map((s) => {
+const summary = shardCounts.flatMap((S) => settingNames.map((n) => setting(n, S)).map((s) => {
   const rs = runs.filter((r) => r.shards === S && r.setting === s.name) as unknown as (DistRun & { gap: number })[];
   const mean = (f: (r: DistRun & { gap: number }) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
   return { shards: S, setting: s.name, accuracy: mean((r) => r.accuracy), gap: mean((r) => r.gap), seconds: mean((r) => r.seconds), redisBytesPerEpoch: rs[0]?.redisBytesPerEpoch ?? null };

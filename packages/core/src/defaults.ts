@@ -22,10 +22,14 @@ export const DEFAULTS = {
   apiPort: 8080,
   shards: 2, // distributed: shard jobs per epoch (S)
   optimizerPolicy: 'per-shard' as const, // distributed: each shard keeps its Adam m/v across epochs (measured best; packages/queue/README.md)
-  syncEvery: 1, // distributed: rounds (averages) per epoch; see packages/queue/README.md
-  outer: 'average', // distributed: what the coordinator does with the averaged shard update
-  outerLr: 1, // distributed: outer learning rate (momentum | nesterov)
-  outerMomentum: 0, // distributed: outer momentum (momentum | nesterov)
+  // distributed, chosen from the parity measurement in packages/queue/README.md:
+  // jobs with >= syncFromShards shards average syncEvery times per epoch with the
+  // outer optimizer `outer`; fewer shards average once per epoch, plainly.
+  syncFromShards: 4,
+  syncEvery: 4, // rounds (averages) per epoch
+  outer: 'nesterov', // outer optimizer on the averaged shard update (average | momentum | nesterov)
+  outerLr: 0.7, // outer learning rate (momentum | nesterov; DiLoCo's)
+  outerMomentum: 0.9, // outer momentum (momentum | nesterov; DiLoCo's)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> unless the job sets out

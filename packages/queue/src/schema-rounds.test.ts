@@ -8,9 +8,12 @@ const ok = { preset: 'fashion-mnist', data: 'fashion-mnist', epochs: 1 };
 const bad = (extra: object) => () => parseJobPayload({ ...ok, ...extra });
 
 describe('job payload: syncEvery and outer optimizer', () => {
-  it('defaults come from DEFAULTS; valid values pass through', () => {
-    const j = parseJobPayload(ok);
-    expect([j.syncEvery, j.outer, j.outerLr, j.outerMomentum]).toEqual([DEFAULTS.syncEvery, DEFAULTS.outer, DEFAULTS.outerLr, DEFAULTS.outerMomentum]);
+  it('defaults come from DEFAULTS and depend on the shard count; valid values pass through', () => {
+    const few = parseJobPayload({ ...ok, shards: DEFAULTS.syncFromShards - 1 });
+    expect([few.syncEvery, few.outer]).toEqual([1, 'average']);
+    const many = parseJobPayload({ ...ok, shards: DEFAULTS.syncFromShards });
+    expect([many.syncEvery, many.outer, many.outerLr, many.outerMomentum]).toEqual([DEFAULTS.syncEvery, DEFAULTS.outer, DEFAULTS.outerLr, DEFAULTS.outerMomentum]);
+    expect(parseJobPayload({ ...ok, shards: 8, syncEvery: 1, outer: 'average' })).toMatchObject({ syncEvery: 1, outer: 'average' });
     const k = parseJobPayload({ ...ok, syncEvery: 64, outer: 'nesterov', outerLr: 2, outerMomentum: 0 });
     expect([k.syncEvery, k.outer, k.outerLr, k.outerMomentum]).toEqual([64, 'nesterov', 2, 0]);
   });
