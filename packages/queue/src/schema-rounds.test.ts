@@ -10,7 +10,7 @@ const bad = (extra: object) => () => parseJobPayload({ ...ok, ...extra });
 describe('job payload: syncEvery and outer optimizer', () => {
   it('defaults come from DEFAULTS and depend on the shard count; valid values pass through', () => {
     const few = parseJobPayload({ ...ok, shards: DEFAULTS.syncFromShards - 1 });
-    expect([few.syncEvery, few.outer]).toEqual([1, 'average']);
+    expect([few.syncEvery, few.outer]).toEqual([1, DEFAULTS.outer]);
     const many = parseJobPayload({ ...ok, shards: DEFAULTS.syncFromShards });
     expect([many.syncEvery, many.outer, many.outerLr, many.outerMomentum]).toEqual([DEFAULTS.syncEvery, DEFAULTS.outer, DEFAULTS.outerLr, DEFAULTS.outerMomentum]);
     expect(parseJobPayload({ ...ok, shards: 8, syncEvery: 1, outer: 'average' })).toMatchObject({ syncEvery: 1, outer: 'average' });

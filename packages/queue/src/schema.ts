@@ -52,9 +52,9 @@ export const jobPayloadSchema = z
     normalization: z.union([z.enum(['div256', 'div255']), z.object({ mean: z.array(z.number()), std: z.array(z.number()) })]).default(DEFAULTS.normalization),
     optimizer: z.enum(OPTIMIZER_POLICIES).default(DEFAULTS.optimizerPolicy),
     /** Rounds per epoch R: shards average every 1/R of their epoch (one BullMQ flow per round). */
-    // Defaults depend on the shard count (syncDefaults).
+    // The default depends on the shard count (syncDefaults).
     syncEvery: int(1).max(64, { error: (i) => `must be <= 64, got ${String(i.input)}` }).optional(),
-    outer: z.enum(OUTER_OPTIMIZERS).optional(),
+    outer: z.enum(OUTER_OPTIMIZERS).default(DEFAULTS.outer),
     outerLr: z.number({ error: (i) => `must be a number, got ${typeName(i.input)}` }).finite().gt(0, 'must be > 0').max(2, { error: (i) => `must be <= 2, got ${String(i.input)}` }).default(DEFAULTS.outerLr),
     outerMomentum: z.number({ error: (i) => `must be a number, got ${typeName(i.input)}` }).finite().min(0, { error: (i) => `must be >= 0, got ${String(i.input)}` }).lt(1, { error: (i) => `must be < 1, got ${String(i.input)}` }).default(DEFAULTS.outerMomentum),
     /** Keep only the first N training / test samples (small runs and tests). */
@@ -69,22 +69,21 @@ export const jobPayloadSchema = z
 export type JobPayloadInput = z.input<typeof jobPayloadSchema>;
 
 /** A validated job: the payload with defaults applied and the model spec resolved. */
-export interface JobOptions extends Omit<z.output<typeof jobPayloadSchema>, 'spec' | 'preset' | 'syncEvery' | 'outer'> {
+export interface JobOptions extends Omit<z.output<typeof jobPayloadSchema>, 'spec' | 'preset' | 'syncEvery'> {
   preset?: string;
   spec: ModelSpec;
   syncEvery: number;
-  outer: OuterOptimizer;
 }
 
 /**
- * Rounds per epoch and outer optimizer when the job gives none: from
- * DEFAULTS.syncFromShards shards on, DEFAULTS.syncEvery rounds with
- * DEFAULTS.outer (the setting that closed most of the gap to local training
- * at 4 and 8 shards); below, one plain average per epoch (already within
- * a point of local training at 2 shards, with a quarter of the traffic).
+ * Rounds per epoch and outer optimizer when the job gives none (measured,
+ * packages/queue/README.md): DEFAULTS.outer always; from
+ * DEFAULTS.syncFromShards shards on DEFAULTS.syncEvery rounds per epoch
+ * (−3.2 → −1.1 points at 4 shards), below one (at 2 shards Nesterov once per
+ * epoch already matches local training, with a quarter of the traffic).
  */
 export function syncDefaults(shards: number): { syncEvery: number; outer: OuterOptimizer } {
-  return shards >= DEFAULTS.syncFromShards ? { syncEvery: DEFAULTS.syncEvery, outer: DEFAULTS.outer } : { syncEvery: 1, outer: 'average' };
+  return { syncEvery: shards >= DEFAULTS.syncFromShards ? DEFAULTS.syncEvery : 1, outer: DEFAULTS.outer };
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
@@ -109,5 +108,5 @@ export function parseJobPayload(input: unknown): JobOptions {
     throw new JobError(`invalid job: ${preset !== undefined ? 'preset' : 'spec'}: ${(e as Error).message}`, { cause: e });
   }
   const sync = syncDefaults(rest.shards);
-  return { ...rest, syncEvery: rest.syncEvery ?? sync.syncEvery, outer: rest.outer ?? sync.outer, ...(preset !== undefined ? { preset } : {}), spec };
+  return { ...rest, syncEvery: rest.syncEvery ?? sync.syncEvery, ...(preset !== undefined ? { preset } : {}), spec };
 }

@@ -15,7 +15,7 @@ function num(flag: string, integer = true) {
 interface EnqueueFlags {
   preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; seed: number;
   lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
-  syncEvery?: number; outer?: string; outerLr?: number; outerMomentum?: number;
+  syncEvery?: number; outer: string; outerLr?: number; outerMomentum?: number;
   out?: string; name?: string; json?: boolean;
 }
 
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--normalization <n>', 'div256 | div255', DEFAULTS.normalization)
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
     .option('--sync-every <R>', `rounds per epoch: shards average every 1/R of their epoch, 1..64 (default ${DEFAULTS.syncEvery} from ${DEFAULTS.syncFromShards} shards on, else 1)`, num('--sync-every'))
-    .option('--outer <kind>', `outer optimizer on the averaged update: ${OUTER_OPTIMIZERS.join(' | ')} (default ${DEFAULTS.outer} from ${DEFAULTS.syncFromShards} shards on, else average)`)
+    .option('--outer <kind>', `outer optimizer on the averaged update: ${OUTER_OPTIMIZERS.join(' | ')}`, DEFAULTS.outer)
     .option('--outer-lr <x>', 'outer learning rate, (0, 2] (momentum | nesterov)', num('--outer-lr', false), DEFAULTS.outerLr)
     .option('--outer-momentum <x>', 'outer momentum, [0, 1) (momentum | nesterov)', num('--outer-momentum', false), DEFAULTS.outerMomentum)
     .option('--limit <n>', 'use only the first N training samples', num('--limit'))
@@ -56,7 +56,7 @@ export function register(program: Command): void {
         ...model, data: o.data, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
         learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
         outerLr: o.outerLr, outerMomentum: o.outerMomentum,
-        ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}), ...(o.outer !== undefined ? { outer: o.outer } : {}),
+        outer: o.outer, ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}),
         ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
         ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
       };
