@@ -1,5 +1,5 @@
-// Rounds with an outer Nesterov optimizer: the coordinator dies (kill -9,
-// through its test hook) right after writing round 1's successor state
+// Rounds with an outer Nesterov optimizer: the coordinator is killed (kill -9
+// while paused at its 'round-state' test hook) right after writing round 1's successor state
 // (weights + outer momentum) and before its record moves on. A new
 // coordinator re-runs that round's finish from the same inputs: the momentum
 // is applied once, and the final model is bit-identical to the same job run
@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster } from './support/cluster.js';
+import { Cluster, hooks } from './support/cluster.js';
 
 const c = new Cluster('outer-restart');
 afterAll(() => c.close());
@@ -18,11 +18,13 @@ const weightsOf = (dir: string) => readFileSync(join(dir, 'weights.bin'));
 
 describe('outer optimizer state across a coordinator restart', () => {
   it('re-finishing a round applies the momentum once: same model as an uninterrupted run', { timeout: 300_000 }, async () => {
-    const first = c.coordinator({ TENSORPOOL_TEST_KILL_AFTER_ROUND_STATE: '1' });
+    const first = c.coordinator(hooks({ at: 'round-state', epoch: 0, pause: true }));
     c.worker('w1');
     const w2 = c.worker('w2');
     await c.waitForWorkers('w1', 'w2');
     const a = c.enqueue(job);
+    await first.waitForLine(/^tensorpool-test-hook: round-state epoch=0 .*paused$/);
+    first.child.kill('SIGKILL');
     await first.exited;
     // The successor state of round 1 is written, the record still says round 0.
     const mid = await c.client.status(a);

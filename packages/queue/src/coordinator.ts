@@ -56,13 +56,6 @@ export interface CoordinatorOptions {
   concurrency?: number;
   timings?: Partial<LeaseTimings>;
   log?: Logger;
-  hooks?: CoordinatorHooks;
-}
-
-/** Test hooks (none by default): points where a test interrupts the coordinator deterministically. */
-export interface CoordinatorHooks {
-  /** A round's successor state (weights, outer momentum, Adam) is written; the record has not moved on yet. */
-  afterRoundState?: (jobId: string, at: RoundRef) => void | Promise<void>;
 }
 
 interface TrainJobData {
@@ -80,12 +73,10 @@ export class Coordinator {
   private readonly evaluator: Evaluator;
   private readonly events: QueueEvents;
   private readonly eventsRedis: Redis;
-  private readonly hooks: CoordinatorHooks;
 
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);
     this.log = opts.log ?? silentLogger;
-    this.hooks = opts.hooks ?? {};
     this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
@@ -290,7 +281,8 @@ export class Coordinator {
     await putGlobalWeights(this.redis, this.keys, jobId, next.epoch, step.weights, next.round);
     if (step.u) await putOuterMomentum(this.redis, this.keys, jobId, next, step.u);
     if (avg.m && avg.v) await putAdam(this.redis, this.keys.adam(jobId, next.epoch, next.round), { m: Float32Array.from(avg.m), v: Float32Array.from(avg.v), step: avg.adamStep });
-    await this.hooks.afterRoundState?.(jobId, at);
+    // Test hook point: the next round's state is written, the record still says round `at`.
+    await hook('round-state', { epoch });
     const rm = roundMetricsOf(at, avg);
     await recordRoundMetrics(this.redis, this.keys, jobId, rm);
     const detail = R > 1 ? ` round ${at.round + 1}/${R}` : '';

@@ -12,9 +12,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', parsePositiveInt('--threads'))
     .option('--concurrency <n>', 'jobs started / epochs averaged at once', parsePositiveInt('--concurrency'), 4)
     .action(async (o: { modelsDir?: string; threads?: number; concurrency: number }) => {
-      // Test hook (off unless set): die like kill -9 right after the first round's next state is written.
-      const hooks = process.env.TENSORPOOL_TEST_KILL_AFTER_ROUND_STATE === '1' ? { afterRoundState: () => void process.kill(process.pid, 'SIGKILL') } : undefined;
-      const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger, ...(hooks ? { hooks } : {}) });
+      const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger });
       await c.start();
       const sig = await untilSignal();
       stderrLogger.info(`coordinator: ${sig}, finishing the step in progress`);
