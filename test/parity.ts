@@ -4,6 +4,7 @@
  * seed, batch size and epochs. Not part of the test suite (minutes of CPU):
  *
  *   npx tsc -b test && node test/dist/parity.js --limit 8192 --test-limit 10000 --epochs 3 --shards 2 --policies average,per-shard,reset
+ *     [--sync-every R] [--outer average|momentum|nesterov] [--outer-lr a] [--outer-momentum m]
  *
  * Prints one JSON line per run and a summary. Uses the real Redis (own prefix,
  * cleaned up), an in-process coordinator and S in-process workers with
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { initialWeights, getPreset } from '@tensorpool/engine';
 import { loadDataset } from '@tensorpool/data';
 import { Trainer } from '@tensorpool/training';
-import { Coordinator, QueueClient, ShardWorker, type OptimizerPolicy } from '@tensorpool/queue';
+import { Coordinator, QueueClient, ShardWorker, type OptimizerPolicy, type OuterOptimizer } from '@tensorpool/queue';
 
 const { values } = parseArgs({
   options: {
@@ -26,11 +27,16 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '32' },
     policies: { type: 'string', default: 'average' },
     'skip-local': { type: 'boolean', default: false },
+    'sync-every': { type: 'string', default: '1' },
+    outer: { type: 'string', default: 'average' },
+    'outer-lr': { type: 'string', default: '1' },
+    'outer-momentum': { type: 'string', default: '0' },
   },
 });
 const spec = getPreset(values.preset!);
 const limit = Number(values.limit), testLimit = Number(values['test-limit']), epochs = Number(values.epochs);
 const shards = Number(values.shards), seed = Number(values.seed), batchSize = Number(values['batch-size']);
+const rounds = { syncEvery: Number(values['sync-every']), outer: values.outer as OuterOptimizer, outerLr: Number(values['outer-lr']), outerMomentum: Number(values['outer-momentum']) };
 
 async function local(): Promise<number> {
   const d = await loadDataset('fashion-mnist', { limit, testLimit });
@@ -58,13 +64,13 @@ async function distributed(optimizer: OptimizerPolicy): Promise<{ accuracy: numb
   try {
     await coord.start();
     for (const w of workers) await w.start();
-    const { jobId } = await client.enqueue({ preset: values.preset, data: 'fashion-mnist', epochs, shards, seed, batchSize, limit, testLimit, optimizer });
+    const { jobId } = await client.enqueue({ preset: values.preset, data: 'fashion-mnist', epochs, shards, seed, batchSize, limit, testLimit, optimizer, ...rounds });
     for (;;) {
       const s = await client.status(jobId);
       if (s.state === 'failed' || s.state === 'cancelled') throw new Error(`${optimizer}: ${s.state}: ${s.error}`);
       if (s.state === 'completed') {
         const m = await client.metrics(jobId);
-        return { accuracy: m.testAccuracy as number, epochs: s.epochMetrics.map((e) => ({ epoch: e.epoch, loss: e.loss, testAccuracy: e.testAccuracy })) };
+        return { accuracy: m.testAccuracy as number, epochs: s.epochMetrics.map((e) => ({ epoch: e.epoch, loss: e.loss, valAccuracy: e.valAccuracy, spread: e.rounds?.map((r) => Number(r.spread.toFixed(3))) })) };
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -77,7 +83,7 @@ async function distributed(optimizer: OptimizerPolicy): Promise<{ accuracy: numb
   }
 }
 
-const base = { preset: values.preset, limit, testLimit, epochs, shards, seed, batchSize };
+const base = { preset: values.preset, limit, testLimit, epochs, shards, seed, batchSize, ...rounds };
 const summary: Record<string, number> = {};
 if (!values['skip-local']) {
   const t0 = Date.now();

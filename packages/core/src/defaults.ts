@@ -24,6 +24,14 @@ export const DEFAULTS = {
   apiPort: 8080,
   shards: 2, // distributed: shard jobs per epoch (S)
   optimizerPolicy: 'per-shard' as const, // distributed: each shard keeps its Adam m/v across epochs (measured best; packages/queue/README.md)
+  // distributed, chosen from the parity measurement in packages/queue/README.md:
+  // jobs with >= syncFromShards shards average syncEvery times per epoch, fewer
+  // shards once per epoch; every average goes through the outer optimizer `outer`.
+  syncFromShards: 4,
+  syncEvery: 4, // rounds (averages) per epoch from syncFromShards shards on
+  outer: 'nesterov', // outer optimizer on the averaged shard update (average | momentum | nesterov)
+  outerLr: 0.7, // outer learning rate (momentum | nesterov; DiLoCo's)
+  outerMomentum: 0.9, // outer momentum (momentum | nesterov; DiLoCo's)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   datasetChunkBytes: 8 * 1024 * 1024, // dataset store: serialized datasets move in chunks of this size

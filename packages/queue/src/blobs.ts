@@ -12,18 +12,20 @@ export interface AdamState {
   step: number;
 }
 
-export async function putGlobalWeights(redis: Redis, keys: Keys, jobId: string, epoch: number, w: Float32Array): Promise<void> {
-  await redis.set(keys.weights(jobId, epoch), encodeWeights(w));
+/** `round` (default 0): the round of `epoch` these weights start (see keys.ts). */
+export async function putGlobalWeights(redis: Redis, keys: Keys, jobId: string, epoch: number, w: Float32Array, round = 0): Promise<void> {
+  await redis.set(keys.weights(jobId, epoch, round), encodeWeights(w));
 }
 
-export async function getGlobalWeights(redis: Redis, keys: Keys, jobId: string, epoch: number, expected: number): Promise<Float32Array> {
-  const buf = await redis.getBuffer(keys.weights(jobId, epoch));
-  if (!buf) throw new JobError(`job ${jobId}: global weights for epoch ${epoch + 1} are missing (job cancelled or cleaned up?)`);
-  return decodeWeights(buf, { expected, what: `global weights of epoch ${epoch + 1}` });
+export async function getGlobalWeights(redis: Redis, keys: Keys, jobId: string, epoch: number, expected: number, round = 0): Promise<Float32Array> {
+  const at = `epoch ${epoch + 1}${round ? ` round ${round + 1}` : ''}`;
+  const buf = await redis.getBuffer(keys.weights(jobId, epoch, round));
+  if (!buf) throw new JobError(`job ${jobId}: global weights for ${at} are missing (job cancelled or cleaned up?)`);
+  return decodeWeights(buf, { expected, what: `global weights of ${at}` });
 }
 
-export async function hasGlobalWeights(redis: Redis, keys: Keys, jobId: string, epoch: number): Promise<boolean> {
-  return (await redis.exists(keys.weights(jobId, epoch))) === 1;
+export async function hasGlobalWeights(redis: Redis, keys: Keys, jobId: string, epoch: number, round = 0): Promise<boolean> {
+  return (await redis.exists(keys.weights(jobId, epoch, round))) === 1;
 }
 
 export async function putAdam(redis: Redis, key: string, s: AdamState): Promise<void> {

@@ -1,7 +1,8 @@
 // Cancel and clean-up find a job's keys with SCAN instead of looping over the
 // epochs it asked for: a job with the largest allowed epoch count is
 // cancelled leaving no scratch keys and no BullMQ entries, while its record
-// and another job's keys stay. (Assertions on keys, never on time.)
+// and another job's keys stay; round-scoped keys and round job ids included.
+// (Assertions on keys, never on time.)
 import { afterAll, describe, expect, it } from 'vitest';
 import { limits } from '@tensorpool/core';
 import { QueueClient } from './client.js';
@@ -49,8 +50,15 @@ describe('cancel of a job with the most epochs allowed', () => {
     await client.redis.hset(k.shardAdam(jobId, 0), 'step', '3');
     await client.redis.hset(k.progress(jobId), '0', '0.5');
     await client.redis.hset(k.epochMetrics(jobId), '1', '{}');
+    // ... and of rounds (keys.ts: round-scoped keys and BullMQ ids of round r > 0; no worker takes the shard).
+    await client.redis.set(k.weights(jobId, 1, 2), 'x');
+    await client.redis.hset(k.outer(jobId, 1, 2), 'u', 'x');
+    await client.redis.hset(k.result(jobId, 1, 0, 2), 'meta', '{}');
+    await client.redis.hset(k.roundMetrics(jobId), '2.3', '{}');
+    await client.queues.shards.add('shard', { jobId, epoch: 1, shard: 0, shards: 3, round: 2 }, { jobId: k.shardJobId(jobId, 1, 0, 2) });
     await client.redis.set(k.weights(other, 5), 'keep me');
-    expect((await scratchKeysOf(client.redis, k, jobId)).length).toBeGreaterThanOrEqual(5);
+    expect((await scratchKeysOf(client.redis, k, jobId)).length).toBeGreaterThanOrEqual(9);
+    expect(await client.redis.keys(`${k.bullPrefix}:*:${jobId}-e1r2*`)).not.toEqual([]);
 
     expect(await client.cancel(jobId)).toEqual({ cancelled: true, state: 'cancelled' });
 

@@ -2,7 +2,8 @@
  * Clean-up and cancel touch only what exists: the job's scratch keys are
  * found with SCAN (`<prefix>:job:<id>:*` minus what stays after the job: the
  * record, per-epoch metrics, test metrics and workers seen), and its BullMQ
- * entries with SCAN of the queues' job keys (`<prefix>:bull:<queue>:<id>-e*`).
+ * entries with SCAN of the queues' job keys (`<prefix>:bull:<queue>:<id>-e*`,
+ * every round's ids included: `<id>-e<e>[r<r>][-s<s>]`).
  * The cost depends on what the job created (epochs actually run), never on
  * the epoch count it asked for.
  */
@@ -49,7 +50,8 @@ export async function deleteScratchKeys(redis: Redis, keys: Keys, jobId: string)
 async function bullJobIds(redis: Redis, keys: Keys, queue: string, jobId: string): Promise<string[]> {
   const base = `${keys.bullPrefix}:${queue}:`;
   const ids = new Set<string>();
-  const re = new RegExp(`^${jobId}-e\\d+(-s\\d+)?$`);
+  // keys.ts: `<id>-e<e>` (round 0) or `<id>-e<e>r<r>`, then `-s<shard>` for a shard.
+  const re = new RegExp(`^${jobId}-e\\d+(r\\d+)?(-s\\d+)?$`);
   for (const k of await scanKeys(redis, `${glob(base)}${jobId}-e*`)) {
     const id = k.slice(base.length).split(':')[0];
     if (re.test(id)) ids.add(id);

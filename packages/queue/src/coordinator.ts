@@ -4,26 +4,33 @@
  * (job record, weight blobs, BullMQ flows), so a restarted coordinator picks
  * up where the last one stopped.
  *
- *   train queue  : job admitted -> global weights W0 = initialWeights(seed), flow for epoch 0
- *   epoch queue  : parent job becomes ready when its S shard children completed ->
- *                  W_{e+1} = sum_k n_k W_k / sum_k n_k, validation metrics, next flow or finish
+ *   train queue  : job admitted -> global weights W0 = initialWeights(seed), flow for round 0 of epoch 0
+ *   epoch queue  : a round's parent job becomes ready when its S shard children completed ->
+ *                  W̄ = sum_k n_k W_k / sum_k n_k (streamed), outer step (outer.ts) -> next round's
+ *                  weights; at an epoch's last round validation metrics; next flow or finish
+ *
+ * An epoch has R = syncEvery rounds (rounds.ts); with R = 1 a round is an epoch.
  *
  * Every step is idempotent (deterministic BullMQ job ids, "already done"
  * checks against the record), because BullMQ may run a step twice when the
  * coordinator dies in the middle of it.
  */
-import { QueueEvents, Worker, type Job } from 'bullmq';
+import { QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobError, type EpochJobData } from '@tensorpool/core';
+import { JobError, type EpochJobData, type ShardJobData } from '@tensorpool/core';
 import { initialWeights, weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, queueOpts, type Queues } from './queues.js';
 import { getGlobalWeights, hasGlobalWeights, putAdam, putGlobalWeights } from './blobs.js';
-import { describeShard, loadShardResult, type ShardResult } from './results.js';
-import { weightedAverage } from './average.js';
+import { describeShard } from './results.js';
+import { averageRound } from './round-average.js';
+import { outerStep } from './outer.js';
+import { getOuterMomentum, putOuterMomentum } from './outer-state.js';
+import { epochMetricsOf, roundMetricsOf } from './round-metrics.js';
+import { describeRound, nextRound, roundIndex, roundsOf, type RoundRef } from './rounds.js';
 import { isJobId } from './stored.js';
-import { getJobRecord, recordEpochMetrics, setCompletedEpochs, transition, TERMINAL_STATES, type EpochMetrics, type JobRecord } from './state.js';
+import { getJobRecord, getRoundMetrics, recordEpochMetrics, recordRoundMetrics, setCompletedRound, transition, TERMINAL_STATES, type EpochMetrics, type JobRecord } from './state.js';
 import { cleanupJob } from './cleanup.js';
 import { emitRunEvent, jobEpochEvent, jobFinishedEvent, jobStartedEvent, saveRunEventsFile } from './run-events.js';
 import { parseEpochJobData, parseTrainJobData } from './job-data.js';
@@ -89,8 +96,8 @@ export class Coordinator {
       return this.guard(jobId, () => this.startJob(jobId));
     }, wopts);
     this.epochWorker = new Worker<EpochJobData>(this.keys.epochQueue, (job) => {
-      const { jobId } = parseEpochJobData(job.data);
-      return this.guard(jobId, () => this.finishEpoch(job));
+      const data = parseEpochJobData(job.data);
+      return this.guard(data.jobId, () => this.finishRound(data));
     }, wopts);
     for (const w of [this.trainWorker, this.epochWorker]) w.on('error', (e) => this.log.error(`coordinator: ${e.message}`));
     // An epoch job fails when one of its shards failed its last attempt
@@ -118,18 +125,19 @@ export class Coordinator {
     await Promise.all([this.redis, this.bullRedis, this.eventsRedis].map((r) => r.quit().catch(() => undefined)));
   }
 
-  /** Fails the training job of a failed epoch job, with the failing shard's reason. */
+  /** Fails the training job of a failed round job, with the failing shard's reason. */
   private async onEpochFailed(epochJobId: string): Promise<void> {
     const job = await this.queues.epochs.getJob(epochJobId);
     if (!job) return;
-    const { jobId, epoch } = parseEpochJobData(job.data);
+    const { jobId, epoch, round: r } = parseEpochJobData(job.data);
+    const round = r ?? 0;
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec || TERMINAL_STATES.includes(rec.state)) return;
     let reason = job.failedReason || 'a shard failed';
     for (let shard = 0; shard < rec.options.shards; shard++) {
-      const child = await this.queues.shards.getJob(this.keys.shardJobId(jobId, epoch, shard));
+      const child = await this.queues.shards.getJob(this.keys.shardJobId(jobId, epoch, shard, round));
       if (child && (await child.getState()) === 'failed') {
-        reason = `${describeShard({ epoch, shard })} failed after ${child.attemptsMade} attempts: ${child.failedReason}`;
+        reason = `${describeShard({ epoch, shard, round })} failed after ${child.attemptsMade} attempts: ${child.failedReason}`;
         break;
       }
     }
@@ -137,7 +145,7 @@ export class Coordinator {
   }
 
   /**
-   * Makes sure every running job has its current epoch's flow queued (a
+   * Makes sure every running job has its current round's flow queued (a
    * coordinator that died between averaging and queueing the next flow left
    * none). Flows use deterministic ids, so an existing one is never doubled.
    */
@@ -154,11 +162,11 @@ export class Coordinator {
         if (!rec || rec.state !== 'running') continue;
         if (rec.epoch >= rec.options.epochs) await this.finishJob(rec);
         else {
-          const epochJob = await this.queues.epochs.getJob(this.keys.epochJobId(id, rec.epoch));
-          if (!epochJob) await this.queueEpoch(rec, rec.epoch);
-          else if ((await epochJob.getState()) === 'failed') await this.onEpochFailed(epochJob.id!);
+          const roundJob = await this.queues.epochs.getJob(this.keys.epochJobId(id, rec.epoch, rec.round));
+          if (!roundJob) await this.queueRound(rec, { epoch: rec.epoch, round: rec.round });
+          else if ((await roundJob.getState()) === 'failed') await this.onEpochFailed(roundJob.id!);
         }
-        this.log.info(`job ${id}: resumed at epoch ${rec.epoch + 1} of ${rec.options.epochs}`);
+        this.log.info(`job ${id}: resumed at ${describeRound({ epoch: rec.epoch, round: rec.round }, roundsOf(rec.options))} of ${rec.options.epochs} epochs`);
       } catch (e) {
         await this.fail(id, e as Error);
       }
@@ -202,25 +210,31 @@ export class Coordinator {
       this.log.info(`job ${jobId}: started, ${rec.options.epochs} epochs x ${rec.options.shards} shards`);
     }
     const now = await getJobRecord(this.redis, this.keys, jobId);
-    if (now && now.state === 'running' && now.epoch < now.options.epochs) await this.queueEpoch(now, now.epoch);
+    if (now && now.state === 'running' && now.epoch < now.options.epochs) await this.queueRound(now, { epoch: now.epoch, round: now.round });
   }
 
-  private async queueEpoch(rec: JobRecord, epoch: number): Promise<void> {
+  /** Adds round `at` as one flow: a parent in the epochs queue with S shard children. */
+  private async queueRound(rec: JobRecord, at: RoundRef): Promise<void> {
     const { id } = rec;
     const { shards } = rec.options;
-    await this.redis.del(this.keys.progress(id));
-    await this.redis.hset(this.keys.job(id), `epochStartedAt:${epoch}`, String(Date.now()));
+    const { epoch, round } = at;
+    if (round === 0) {
+      await this.redis.del(this.keys.progress(id));
+      await this.redis.hset(this.keys.job(id), `epochStartedAt:${epoch}`, String(Date.now()));
+    }
+    // Round 0 has the pre-rounds job data (no `round` field) and ids.
+    const r = round === 0 ? {} : { round };
     await this.queues.flow.add({
       name: 'epoch',
       queueName: this.keys.epochQueue,
-      data: { jobId: id, epoch } satisfies EpochJobData,
-      opts: { jobId: this.keys.epochJobId(id, epoch), removeOnComplete: true, removeOnFail: 100 },
+      data: { jobId: id, epoch, ...r } satisfies EpochJobData,
+      opts: { jobId: this.keys.epochJobId(id, epoch, round), removeOnComplete: true, removeOnFail: 100 },
       children: Array.from({ length: shards }, (_, shard) => ({
         name: 'shard',
         queueName: this.keys.shardQueue,
-        data: { jobId: id, epoch, shard, shards },
+        data: { jobId: id, epoch, shard, shards, ...r } satisfies ShardJobData,
         opts: {
-          jobId: this.keys.shardJobId(id, epoch, shard),
+          jobId: this.keys.shardJobId(id, epoch, shard, round),
           attempts: shardAttempts(),
           backoff: { type: 'fixed' as const, delay: 500 },
           failParentOnFailure: true,
@@ -232,81 +246,79 @@ export class Coordinator {
     await hook('epoch-queued', { epoch });
   }
 
-  private async finishEpoch(job: Job<EpochJobData>): Promise<void> {
-    const { jobId, epoch } = job.data;
+  /**
+   * All S shards of round `at` are done: streams their results into the
+   * average, applies the outer optimizer, stores the next round's weights
+   * (and Adam / momentum state), validates at the end of an epoch, moves the
+   * record on, deletes the round's blobs and queues the next round.
+   */
+  private async finishRound(data: EpochJobData): Promise<void> {
+    const { jobId, epoch } = data;
+    const at: RoundRef = { epoch, round: data.round ?? 0 };
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec || TERMINAL_STATES.includes(rec.state)) return;
-    if (rec.epoch > epoch) {
+    const o = rec.options;
+    const R = roundsOf(o);
+    if (at.epoch >= o.epochs || at.round >= R) throw new JobError(`job ${jobId}: epoch job data (epoch ${at.epoch + 1} round ${at.round + 1}) does not match the job (${o.epochs} epochs of ${R} rounds)`);
+    if (roundIndex(rec, R) > roundIndex(at, R)) {
       // Averaged already (this step ran before and died after the record moved on).
-      if (rec.epoch < rec.options.epochs) await this.queueEpoch(rec, rec.epoch);
+      if (rec.epoch < o.epochs) await this.queueRound(rec, { epoch: rec.epoch, round: rec.round });
       else await this.finishJob(rec);
       return;
     }
-    const o = rec.options;
+    const next = nextRound(at, R);
     const expected = weightManifest(o.spec).total;
-    const results: ShardResult[] = [];
-    for (let shard = 0; shard < o.shards; shard++) {
-      results.push(await loadShardResult(this.redis, this.keys, { jobId, epoch, shard, expected }));
+    const start = await getGlobalWeights(this.redis, this.keys, jobId, at.epoch, expected, at.round);
+    const avg = await averageRound(this.redis, this.keys, at, start, {
+      jobId, shards: o.shards, expected, moments: o.optimizer === 'average',
+      // 'per-shard': shard k continues from its own Adam state next round.
+      each: async (s, r) => {
+        if (o.optimizer === 'per-shard' && r.m && r.v) await putAdam(this.redis, this.keys.shardAdam(jobId, s), { m: r.m, v: r.v, step: r.meta.adamStep });
+      },
+    });
+    const u = await getOuterMomentum(this.redis, this.keys, jobId, at, expected, o);
+    const step = outerStep(start, avg.weights, u, { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 });
+    await putGlobalWeights(this.redis, this.keys, jobId, next.epoch, step.weights, next.round);
+    if (step.u) await putOuterMomentum(this.redis, this.keys, jobId, next, step.u);
+    if (avg.m && avg.v) await putAdam(this.redis, this.keys.adam(jobId, next.epoch, next.round), { m: Float32Array.from(avg.m), v: Float32Array.from(avg.v), step: avg.adamStep });
+    // Test hook point: the next round's state is written, the record still says round `at`.
+    await hook('round-state', { epoch });
+    const rm = roundMetricsOf(at, avg);
+    await recordRoundMetrics(this.redis, this.keys, jobId, rm);
+    const detail = R > 1 ? ` round ${at.round + 1}/${R}` : '';
+    let epochEnd: EpochMetrics | undefined;
+    if (next.round === 0) {
+      // The last epoch's validation is the final test evaluation (reused by finishJob, not run twice).
+      const val = await this.evaluator.validate(rec, step.weights);
+      const startedAt = Number(await this.redis.hget(this.keys.job(jobId), `epochStartedAt:${epoch}`)) || Date.now();
+      const rounds = await getRoundMetrics(this.redis, this.keys, jobId, epoch + 1);
+      const m = epochMetricsOf(epoch, rounds, avg.metas, val, (Date.now() - startedAt) / 1000);
+      await recordEpochMetrics(this.redis, this.keys, jobId, m);
+      epochEnd = m;
+      this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}${val.validation ? ` val_acc ${val.validation.accuracy.toFixed(4)}` : ''} test_acc ${val.test.accuracy.toFixed(4)} spread ${rm.spread.toFixed(3)}`);
+    } else {
+      this.log.info(`job ${jobId}: epoch ${epoch + 1}${detail} averaged, loss ${rm.loss.toFixed(4)} spread ${rm.spread.toFixed(3)}`);
     }
-    const samples = results.map((r) => r.meta.samples);
-    const next = weightedAverage(results.map((r) => r.weights), samples);
-    await putGlobalWeights(this.redis, this.keys, jobId, epoch + 1, next);
-    await this.nextAdam(rec, epoch, results, samples);
-
-    const total = samples.reduce((a, b) => a + b, 0);
-    const startedAt = Number(await this.redis.hget(this.keys.job(jobId), `epochStartedAt:${epoch}`)) || Date.now();
-    // The last epoch's validation is the final test evaluation (reused by finishJob, not run twice).
-    const val = await this.evaluator.validate(rec, next);
-    const m: EpochMetrics = {
-      epoch: epoch + 1,
-      loss: results.reduce((a, r) => a + r.meta.loss * r.meta.samples, 0) / total,
-      accuracy: results.reduce((a, r) => a + r.meta.accuracy * r.meta.samples, 0) / total,
-      ...(val.validation ? { valLoss: val.validation.loss, valAccuracy: val.validation.accuracy } : {}),
-      testLoss: val.test.loss,
-      testAccuracy: val.test.accuracy,
-      samples: total,
-      seconds: (Date.now() - startedAt) / 1000,
-      shards: results.map((r, shard) => ({ shard, samples: r.meta.samples, seconds: r.meta.seconds, worker: r.meta.worker })),
-    };
-    await recordEpochMetrics(this.redis, this.keys, jobId, m);
-    await setCompletedEpochs(this.redis, this.keys, jobId, epoch + 1);
-    await emitRunEvent(this.redis, this.keys, jobId, jobEpochEvent(m, o.epochs));
-    // The epoch is averaged: its inputs are no longer needed.
-    const old = [this.keys.weights(jobId, epoch), this.keys.adam(jobId, epoch)];
-    for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s));
+    await setCompletedRound(this.redis, this.keys, jobId, next.epoch, next.round);
+    // One epoch-end run event per epoch (after its last round), as without rounds.
+    if (epochEnd) await emitRunEvent(this.redis, this.keys, jobId, jobEpochEvent(epochEnd, o.epochs));
+    // The round is averaged: its inputs are no longer needed.
+    const old = [this.keys.weights(jobId, epoch, at.round), this.keys.adam(jobId, epoch, at.round), this.keys.outer(jobId, epoch, at.round)];
+    for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s, at.round));
     await this.redis.del(...old);
-    this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}${val.validation ? ` val_acc ${val.validation.accuracy.toFixed(4)}` : ''} test_acc ${val.test.accuracy.toFixed(4)}`);
-    await hook('epoch-averaged', { epoch });
+    // Test hook point: once per epoch, after its last round (test-hooks.ts).
+    if (epochEnd) await hook('epoch-averaged', { epoch });
 
     const after = await getJobRecord(this.redis, this.keys, jobId);
     if (!after) return;
     if (after.state !== 'running') {
-      // Cancelled or failed while this epoch was being averaged: drop what it just wrote.
+      // Cancelled or failed while this round was being averaged: drop what it just wrote.
       this.evaluator.forget(jobId);
       await cleanupJob(this.redis, this.keys, this.queues, jobId);
       return;
     }
-    if (epoch + 1 < o.epochs) await this.queueEpoch(after, epoch + 1);
+    if (next.epoch < o.epochs) await this.queueRound(after, next);
     else await this.finishJob(after);
-  }
-
-  /** Optimizer state for the next epoch, by the job's policy (see OptimizerPolicy). */
-  private async nextAdam(rec: JobRecord, epoch: number, results: ShardResult[], samples: number[]): Promise<void> {
-    const { id, options: o } = rec;
-    const step = Math.max(...results.map((r) => r.meta.adamStep));
-    if (o.optimizer === 'average') {
-      if (results.some((r) => !r.m || !r.v)) throw new JobError(`job ${id}: a shard result of epoch ${epoch + 1} has no Adam moments (policy 'average')`);
-      await putAdam(this.redis, this.keys.adam(id, epoch + 1), {
-        m: weightedAverage(results.map((r) => r.m!), samples),
-        v: weightedAverage(results.map((r) => r.v!), samples),
-        step,
-      });
-    } else if (o.optimizer === 'per-shard') {
-      for (let s = 0; s < results.length; s++) {
-        const r = results[s];
-        if (r.m && r.v) await putAdam(this.redis, this.keys.shardAdam(id, s), { m: r.m, v: r.v, step: r.meta.adamStep });
-      }
-    }
   }
 
   /** Test-set evaluation, saved model, final metrics, cleanup. Idempotent. */

@@ -41,6 +41,8 @@ describe('corrupt values in Redis', () => {
       [{ epoch: 'NaN' }, /corrupt record in Redis: epoch: must be a non-negative integer/],
       [{ epoch: '7' }, /corrupt record in Redis: epoch: 7 is more than the job's 2 epochs/],
       [{ state: 'exploded' }, /corrupt record in Redis: state: /],
+      [{ round: '-1' }, /corrupt record in Redis: round: must be a non-negative integer/],
+      [{ round: '64' }, /corrupt record in Redis: round: 64 is not below the job's \d+ rounds per epoch/],
       [{ options: '{"epochs":' }, /corrupt record in Redis: options: not JSON/],
       [{ options: JSON.stringify({ ...job, epochs: 1e9, spec: {} }) }, /corrupt record in Redis: options\.epochs: must be <= 1000/],
       [{ id: 'j0000000000000000' }, /corrupt record in Redis: id: holds 'j0000000000000000'/],
@@ -53,6 +55,10 @@ describe('corrupt values in Redis', () => {
       expect(row).toMatchObject({ id, state: 'corrupt' });
       expect((row as { error: string }).error).toMatch(msg);
     }
+    // A round's metrics (shown by status for the running epoch) are validated too.
+    const rounds = await enqueue();
+    await redis.hset(k.roundMetrics(rounds), '1.1', JSON.stringify({ epoch: 1, round: 1, samples: -3 }));
+    await expect(client.status(rounds)).rejects.toThrow(new RegExp(`^job ${rounds}: corrupt metrics of round 1\\.1 in Redis: samples: `));
     expect((await client.list()).find((r) => r.id === good)).toMatchObject({ state: 'queued' });
     // A foreign member of the jobs index is shown, not crashed on.
     await redis.zadd(k.jobs, Date.now() + 1e6, 'not-a-job\nid');

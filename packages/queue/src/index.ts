@@ -19,3 +19,6 @@ export { Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { ShardWorker, type ShardWorkerOptions, type ShardOutcome } from './worker.js';
 export * from './signals.js';
 export * from './run-events.js';
+export * from './rounds.js';
+export * from './outer.js';
+export * from './round-average.js';

@@ -4,6 +4,14 @@
  * their own prefix and delete `prefix:*` afterwards.
  *
  * BullMQ job ids cannot contain ':', so job-scoped ids use '-'.
+ *
+ * Rounds: an epoch is trained in R rounds (job option syncEvery, default 1),
+ * each one flow of S shard chunks followed by an average. Round-scoped keys
+ * and ids take the round as a last argument; round 0 gives exactly the
+ * epoch-scoped names used before rounds existed (`weights:<e>`,
+ * `<id>-e<e>-s<s>`), round r > 0 appends it (`weights:<e>.<r>`,
+ * `<id>-e<e>r<r>-s<s>`). "At the start of (e, r)" for r = R is "at the start
+ * of (e + 1, 0)"; the coordinator always writes the latter.
  */
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 
@@ -23,12 +31,16 @@ export interface Keys {
   readonly jobs: string;
   /** Set of job ids whose state is queued or running (the coordinator resumes these). */
   readonly active: string;
-  /** Global weights at the start of `epoch` (epoch = epochs means final weights). */
-  weights(jobId: string, epoch: number): string;
-  /** Hash of averaged Adam state at the start of `epoch`: m, v blobs and step. */
-  adam(jobId: string, epoch: number): string;
-  /** Hash of one shard's result: weights, m, v blobs and meta JSON. Written once (idempotent). */
-  result(jobId: string, epoch: number, shard: number): string;
+  /** Global weights at the start of round `round` of `epoch` (epoch = epochs means final weights). */
+  weights(jobId: string, epoch: number, round?: number): string;
+  /** Hash of averaged Adam state at the start of a round: m, v blobs and step. */
+  adam(jobId: string, epoch: number, round?: number): string;
+  /** Hash of one shard's result of a round: weights, m, v blobs and meta JSON. Written once (idempotent). */
+  result(jobId: string, epoch: number, shard: number, round?: number): string;
+  /** Hash of the outer optimizer's state at the start of a round: momentum blob `u` (outer momentum|nesterov). */
+  outer(jobId: string, epoch: number, round?: number): string;
+  /** Hash: '<epoch>.<round>' -> JSON metrics of one averaged round (spread between shards, loss). */
+  roundMetrics(jobId: string): string;
   /** Hash of per-shard Adam state kept across epochs (policy 'per-shard'). */
   shardAdam(jobId: string, shard: number): string;
   /** Hash: epoch -> JSON per-epoch metrics. */
@@ -53,9 +65,9 @@ export interface Keys {
   session(sessionId: string): string;
   /** Key prefix of @fastify/rate-limit's counters (one per route and client; the plugin appends both). */
   readonly rateLimit: string;
-  /** BullMQ job ids. */
-  epochJobId(jobId: string, epoch: number): string;
-  shardJobId(jobId: string, epoch: number, shard: number): string;
+  /** BullMQ job ids of a round's parent (the `epochs` queue) and its shard children. */
+  epochJobId(jobId: string, epoch: number, round?: number): string;
+  shardJobId(jobId: string, epoch: number, shard: number, round?: number): string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_.{}-]+(:[A-Za-z0-9_.{}-]+)*$/;
@@ -68,6 +80,9 @@ export function createKeys(prefix?: string): Keys {
   const p = resolvePrefix(prefix);
   if (!PREFIX_RE.test(p)) throw new UsageError(`key prefix '${p}' must be letters, digits, '_', '.', '-' (':' between parts)`);
   const j = (id: string) => `${p}:job:${id}`;
+  // Round 0 keeps the pre-rounds names (see the header).
+  const at = (e: number, r = 0) => (r === 0 ? `${e}` : `${e}.${r}`);
+  const idAt = (e: number, r = 0) => (r === 0 ? `e${e}` : `e${e}r${r}`);
   return {
     prefix: p,
     bullPrefix: `${p}:bull`,
@@ -77,9 +92,11 @@ export function createKeys(prefix?: string): Keys {
     job: j,
     jobs: `${p}:jobs`,
     active: `${p}:active`,
-    weights: (id, e) => `${j(id)}:weights:${e}`,
-    adam: (id, e) => `${j(id)}:adam:${e}`,
-    result: (id, e, s) => `${j(id)}:result:${e}:${s}`,
+    weights: (id, e, r) => `${j(id)}:weights:${at(e, r)}`,
+    adam: (id, e, r) => `${j(id)}:adam:${at(e, r)}`,
+    result: (id, e, s, r) => `${j(id)}:result:${at(e, r)}:${s}`,
+    outer: (id, e, r) => `${j(id)}:outer:${at(e, r)}`,
+    roundMetrics: (id) => `${j(id)}:rounds`,
     shardAdam: (id, s) => `${j(id)}:shard-adam:${s}`,
     epochMetrics: (id) => `${j(id)}:epochs`,
     metrics: (id) => `${j(id)}:metrics`,
@@ -92,7 +109,7 @@ export function createKeys(prefix?: string): Keys {
     runEvents: (id) => `${p}:run-events:${id}`,
     session: (sid) => `${p}:session:${sid}`,
     rateLimit: `${p}:rate-limit:`,
-    epochJobId: (id, e) => `${id}-e${e}`,
-    shardJobId: (id, e, s) => `${id}-e${e}-s${s}`,
+    epochJobId: (id, e, r) => `${id}-${idAt(e, r)}`,
+    shardJobId: (id, e, s, r) => `${id}-${idAt(e, r)}-s${s}`,
   };
 }

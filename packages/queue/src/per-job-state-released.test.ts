@@ -25,7 +25,7 @@ afterAll(async () => {
   cleanup();
 });
 
-const record = (i: number): JobRecord => ({ id: `j${i.toString(16).padStart(16, '0')}`, state: 'running', options, epoch: 0, createdAt: 0 });
+const record = (i: number): JobRecord => ({ id: `j${i.toString(16).padStart(16, '0')}`, state: 'running', options, epoch: 0, round: 0, createdAt: 0 });
 
 describe('per-job state in long-lived processes', () => {
   it('the evaluator holds at most `evaluations` jobs and releases a job on forget', async () => {

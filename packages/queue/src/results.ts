@@ -22,6 +22,8 @@ export interface ShardRef {
   jobId: string;
   epoch: number;
   shard: number;
+  /** Round within the epoch (absent = 0). */
+  round?: number;
   /** Number of weights of the job's model. */
   expected: number;
 }
@@ -32,8 +34,8 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 redis.call('INCR', KEYS[2])
 return 1`;
 
-export function describeShard(ref: Pick<ShardRef, 'epoch' | 'shard'>): string {
-  return `shard ${ref.shard} of epoch ${ref.epoch + 1}`;
+export function describeShard(ref: Pick<ShardRef, 'epoch' | 'shard' | 'round'>): string {
+  return `shard ${ref.shard} of epoch ${ref.epoch + 1}${ref.round ? ` round ${ref.round + 1}` : ''}`;
 }
 
 function checkVector(x: Float32Array, ref: ShardRef, what: string): void {
@@ -67,23 +69,35 @@ export async function storeShardResult(redis: Redis, keys: Keys, ref: ShardRef, 
   }
   const args: (string | Buffer)[] = ['weights', encodeWeights(result.weights), 'meta', JSON.stringify(result.meta)];
   if (result.m && result.v) args.push('m', encodeWeights(result.m), 'v', encodeWeights(result.v));
-  const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard), keys.shardsDone, ...args);
+  const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), keys.shardsDone, ...args);
   if (stored === 1) await redis.sadd(keys.jobWorkers(ref.jobId), result.meta.worker);
   return stored === 1;
 }
 
 export async function hasShardResult(redis: Redis, keys: Keys, ref: Omit<ShardRef, 'expected'>): Promise<boolean> {
-  return (await redis.exists(keys.result(ref.jobId, ref.epoch, ref.shard))) === 1;
+  return (await redis.exists(keys.result(ref.jobId, ref.epoch, ref.shard, ref.round))) === 1;
+}
+
+function parseMeta(meta: Buffer | null, ref: ShardRef): ShardResultMeta {
+  const what = describeShard(ref);
+  if (!meta) throw new JobError(`${what}: no result stored`);
+  const parsed = parseShardMeta(what, meta.toString('utf8'));
+  checkMeta(parsed, ref);
+  return parsed;
+}
+
+/** Only the (validated) metadata of a stored shard result: lets the coordinator weigh results before streaming them. */
+export async function loadShardMeta(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResultMeta> {
+  return parseMeta(await redis.hgetBuffer(keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), 'meta'), ref);
 }
 
 /** Reads and re-validates a stored shard result; JobError naming the shard when missing or corrupt. */
 export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResult> {
-  const key = keys.result(ref.jobId, ref.epoch, ref.shard);
+  const key = keys.result(ref.jobId, ref.epoch, ref.shard, ref.round);
   const [weights, m, v, meta] = await redis.hmgetBuffer(key, 'weights', 'm', 'v', 'meta');
   const what = describeShard(ref);
   if (!weights || !meta) throw new JobError(`${what}: no result stored`);
-  const parsed = parseShardMeta(what, meta.toString('utf8'));
-  checkMeta(parsed, ref);
+  const parsed = parseMeta(meta, ref);
   return {
     weights: decodeWeights(weights, { expected: ref.expected, what: `${what} weights` }),
     ...(m && v ? { m: decodeWeights(m, { expected: ref.expected, what: `${what} Adam m` }), v: decodeWeights(v, { expected: ref.expected, what: `${what} Adam v` }) } : {}),

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { BusyError, JobError, limits } from '@tensorpool/core';
 import type { Keys } from './keys.js';
 import type { JobOptions } from './schema.js';
-import { assertJobId, parseEpochMetrics, parseFinalMetrics, parseRecordFields } from './stored.js';
+import { assertJobId, parseEpochMetrics, parseFinalMetrics, parseRecordFields, parseRoundMetrics } from './stored.js';
 
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -24,6 +24,8 @@ export interface JobRecord {
   options: JobOptions;
   /** Epochs completed and averaged (0..epochs). */
   epoch: number;
+  /** Rounds of the current epoch completed and averaged (0..syncEvery-1; always 0 with one round per epoch). */
+  round: number;
   createdAt: number;
   startedAt?: number;
   finishedAt?: number;
@@ -46,8 +48,26 @@ export interface EpochMetrics {
   samples: number;
   /** Wall time from the epoch's start to its average. */
   seconds: number;
-  /** Per shard: samples, seconds and which worker ran it. */
+  /** Per shard: samples, seconds and which worker ran it (summed over the epoch's rounds; workers joined by ','). */
   shards: { shard: number; samples: number; seconds: number; worker: string }[];
+  /** The epoch's rounds (averages), in order. */
+  rounds?: RoundMetrics[];
+}
+
+/** One averaged round: how far the shards drifted apart (see round-average.ts). */
+export interface RoundMetrics {
+  epoch: number;
+  /** 1-based round within the epoch. */
+  round: number;
+  samples: number;
+  loss: number;
+  accuracy: number;
+  /** |Δ̄|: norm of the averaged update W - W̄. */
+  deltaNorm: number;
+  /** sqrt(Σ w_k |Δ_k - Δ̄|²) / |Δ̄|: 0 = every shard made the same update. */
+  spread: number;
+  /** Per shard |Δ_k| / |Δ̄|. */
+  shards: { shard: number; samples: number; deltaRatio: number }[];
 }
 
 export interface JobStatus {
@@ -60,6 +80,12 @@ export interface JobStatus {
   /** 0..1 over the whole job. */
   progress: number;
   epochMetrics: EpochMetrics[];
+  /** Rounds per epoch (syncEvery) and those of the running epoch averaged so far. */
+  syncEvery: number;
+  round: number;
+  currentRounds: RoundMetrics[];
+  /** The outer optimizer on the averaged update (lr and momentum apply to momentum | nesterov). */
+  outer: { kind: string; lr: number; momentum: number };
   workers: string[];
   createdAt: string;
   startedAt?: string;
@@ -84,7 +110,7 @@ const CREATE_JOB = readFileSync(new URL('../lua/create-job-3.lua', import.meta.u
  */
 export async function createJobRecord(redis: Redis, keys: Keys, options: JobOptions, id = newJobId(), maxActive = limits().activeJobs): Promise<JobRecord> {
   assertJobId(id);
-  const rec: JobRecord = { id, state: 'queued', options, epoch: 0, createdAt: Date.now() };
+  const rec: JobRecord = { id, state: 'queued', options, epoch: 0, round: 0, createdAt: Date.now() };
   const r = await redis.eval(CREATE_JOB, 3, keys.job(id), keys.jobs, keys.active, String(maxActive), id, String(rec.createdAt), JSON.stringify(options));
   if (r === 0) throw new BusyError(`the service already has ${maxActive} queued or running jobs (TENSORPOOL_MAX_ACTIVE_JOBS): retry when one has finished`);
   if (r !== 1) throw new JobError(`job ${id} already exists`);
@@ -105,6 +131,7 @@ export async function getJobRecord(redis: Redis, keys: Keys, id: string): Promis
     state: f.state,
     options: f.optionsParsed,
     epoch: f.epoch,
+    round: f.round,
     createdAt: f.createdAt,
     ...(f.startedAt !== undefined ? { startedAt: f.startedAt } : {}),
     ...(f.finishedAt !== undefined ? { finishedAt: f.finishedAt } : {}),
@@ -140,6 +167,21 @@ export async function setCompletedEpochs(redis: Redis, keys: Keys, id: string, e
   await redis.hset(keys.job(id), 'epoch', String(epoch));
 }
 
+/** Moves the record to "rounds completed up to (epoch, round)", both fields in one write. */
+export async function setCompletedRound(redis: Redis, keys: Keys, id: string, epoch: number, round: number): Promise<void> {
+  await redis.hset(keys.job(id), 'epoch', String(epoch), 'round', String(round));
+}
+
+export async function recordRoundMetrics(redis: Redis, keys: Keys, id: string, m: RoundMetrics): Promise<void> {
+  await redis.hset(keys.roundMetrics(id), `${m.epoch}.${m.round}`, JSON.stringify(m));
+}
+
+/** Round metrics of one epoch (1-based `epoch`), in round order. */
+export async function getRoundMetrics(redis: Redis, keys: Keys, id: string, epoch: number): Promise<RoundMetrics[]> {
+  const h = await redis.hgetall(keys.roundMetrics(id));
+  return Object.entries(h).map(([k, v]) => parseRoundMetrics(id, k, v)).filter((m) => m.epoch === epoch).sort((a, b) => a.round - b.round);
+}
+
 export async function recordEpochMetrics(redis: Redis, keys: Keys, id: string, m: EpochMetrics): Promise<void> {
   await redis.hset(keys.epochMetrics(id), String(m.epoch), JSON.stringify(m));
 }
@@ -155,10 +197,11 @@ export async function setShardProgress(redis: Redis, keys: Keys, id: string, sha
 
 export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<JobStatus> {
   const rec = await requireJobRecord(redis, keys, id);
-  const [epochMetrics, workers, prog] = await Promise.all([
+  const [epochMetrics, workers, prog, currentRounds] = await Promise.all([
     getEpochMetrics(redis, keys, id),
     redis.smembers(keys.jobWorkers(id)),
     redis.hgetall(keys.progress(id)),
+    getRoundMetrics(redis, keys, id, rec.epoch + 1),
   ]);
   const { epochs, shards } = rec.options;
   let progress: number;
@@ -179,6 +222,10 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
     shards,
     progress,
     epochMetrics,
+    syncEvery: rec.options.syncEvery ?? 1,
+    round: rec.round,
+    currentRounds,
+    outer: { kind: rec.options.outer ?? 'average', lr: rec.options.outerLr ?? 1, momentum: rec.options.outerMomentum ?? 0 },
     workers: workers.sort(),
     createdAt: iso(rec.createdAt)!,
     startedAt: iso(rec.startedAt),

@@ -6,11 +6,11 @@
  * process stays up.
  *
  * Record hash fields (strings): id, state, options (JSON of JobOptions),
- * epoch, createdAt, [startedAt, finishedAt, error, out, epochStartedAt:<e>].
+ * epoch, [round], createdAt, [startedAt, finishedAt, error, out, epochStartedAt:<e>].
  */
 import { z } from 'zod';
 import { JobError, limits, type ShardResultMeta } from '@tensorpool/core';
-import { formatIssue, parseJobPayload, type JobOptions } from './schema.js';
+import { formatIssue, MAX_SYNC_EVERY, parseJobPayload, type JobOptions } from './schema.js';
 import { printable } from './payload-shape.js';
 
 /** Every job id: `newJobId` makes 'j' + 16 hex digits; ids from anywhere else are checked against this. */
@@ -33,6 +33,8 @@ const recordFields = z.object({
   state: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
   options: z.string().min(2),
   epoch: intString(),
+  /** Rounds of the current epoch averaged (absent before rounds existed = 0); < the job's syncEvery. */
+  round: intString().default(0),
   createdAt: intString(),
   startedAt: intString().optional(),
   finishedAt: intString().optional(),
@@ -54,6 +56,8 @@ export function parseRecordFields(id: string, h: Record<string, string>): Stored
   if (r.data.id !== id) throw corrupt(id, 'record', `id: holds '${r.data.id}'`);
   const options = parseStoredOptions(id, r.data.options);
   if (r.data.epoch > options.epochs) throw corrupt(id, 'record', `epoch: ${r.data.epoch} is more than the job's ${options.epochs} epochs`);
+  if (r.data.round >= options.syncEvery) throw corrupt(id, 'record', `round: ${r.data.round} is not below the job's ${options.syncEvery} rounds per epoch`);
+  if (r.data.epoch === options.epochs && r.data.round !== 0) throw corrupt(id, 'record', `round: ${r.data.round} after the last epoch`);
   return { ...r.data, optionsParsed: options };
 }
 
@@ -79,6 +83,41 @@ function parseStoredOptions(id: string, json: string): JobOptions {
   }
 }
 
+/** JSON turns NaN/Infinity into null (e.g. a spread when the shards made no update): read back as NaN. */
+const numOrNull = z.number().nullable().transform((v) => v ?? Number.NaN);
+
+const roundMetrics = z.object({
+  epoch: z.number().int().min(1),
+  round: z.number().int().min(1),
+  samples: z.number().int().min(0),
+  loss: numOrNull,
+  accuracy: numOrNull,
+  deltaNorm: numOrNull,
+  spread: numOrNull,
+  shards: z.array(z.object({
+    shard: z.number().int().min(0),
+    samples: z.number().int().min(0),
+    deltaRatio: numOrNull,
+    seconds: z.number().min(0).optional(),
+    worker: z.string().max(200).optional(),
+  })),
+});
+
+export type StoredRoundMetrics = z.output<typeof roundMetrics>;
+
+/** One round's metrics JSON from the job's rounds hash (field '<epoch>.<round>'). */
+export function parseRoundMetrics(jobId: string, field: string, json: string): StoredRoundMetrics {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw corrupt(jobId, `metrics of round ${printable(field, 24)}`, 'not JSON');
+  }
+  const r = roundMetrics.safeParse(raw);
+  if (!r.success) throw corrupt(jobId, `metrics of round ${printable(field, 24)}`, r.error.issues.slice(0, 3).map(formatIssue).join('; '));
+  return r.data;
+}
+
 const epochMetrics = z.object({
   epoch: z.number().int().min(1),
   loss: z.number(),
@@ -90,6 +129,7 @@ const epochMetrics = z.object({
   samples: z.number().int().min(0),
   seconds: z.number().min(0),
   shards: z.array(z.object({ shard: z.number().int().min(0), samples: z.number().int().min(0), seconds: z.number().min(0), worker: z.string() })),
+  rounds: z.array(roundMetrics).max(MAX_SYNC_EVERY).optional(),
 });
 
 /** One epoch's metrics JSON from the job's epochs hash. */

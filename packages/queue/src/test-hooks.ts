@@ -12,8 +12,11 @@
  * Points (epoch and shard 0-based, step 1-based: the step just finished):
  *   shard-step      worker, after each training step of a shard (before the next one)
  *   shard-stored    worker, after a shard's result is stored, before BullMQ hears of it
- *   epoch-averaged  coordinator, after epoch e's average and metrics are written, before the next flow
- *   epoch-queued    coordinator, after epoch e's flow (parent + shard jobs) is added
+ *   epoch-averaged  coordinator, after epoch e's last round is averaged and the epoch's metrics are
+ *                   written, before the next flow (once per epoch, whatever its rounds)
+ *   epoch-queued    coordinator, after a flow (parent + shard jobs) of epoch e is added (every round's)
+ *   round-state     coordinator, after a round's successor state (weights, outer momentum, Adam) is
+ *                   written and before the record moves on (every round; `step` never matches it)
  *   thread-fault    worker: the shard's trainer makes a gradient thread fail at `step`
  *                   (EpochOptions.testFault), so the shard fails and is retried
  *
@@ -29,7 +32,7 @@
 import { z } from 'zod';
 import { UsageError } from '@tensorpool/core';
 
-const POINTS = ['shard-step', 'shard-stored', 'epoch-averaged', 'epoch-queued', 'thread-fault'] as const;
+const POINTS = ['shard-step', 'shard-stored', 'epoch-averaged', 'epoch-queued', 'round-state', 'thread-fault'] as const;
 export type HookPoint = (typeof POINTS)[number];
 
 const count = z.number().int().nonnegative();

@@ -23,6 +23,7 @@ import { getJobRecord, setShardProgress, transition, TERMINAL_STATES } from './s
 import { openDatasetCache, type DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
 import { jobSplits, resolvedNormalization, shardTrainingSet } from './job-splits.js';
+import { chunkSteps, roundsOf } from './rounds.js';
 import { TrainerCache } from './trainers.js';
 import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
@@ -128,15 +129,17 @@ export class ShardWorker {
   }
 
   private async process(job: Job<ShardJobData, ShardOutcome>): Promise<ShardOutcome> {
-    const { jobId, epoch, shard, shards } = parseShardJobData(job.data);
+    const data0 = parseShardJobData(job.data);
+    const { jobId, epoch, shard, shards } = data0;
+    const round = data0.round ?? 0;
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec) return { stored: false, skipped: 'unknown job' };
     if (TERMINAL_STATES.includes(rec.state)) return { stored: false, skipped: rec.state };
-    if (await hasShardResult(this.redis, this.keys, { jobId, epoch, shard })) return { stored: false, skipped: 'duplicate' };
+    if (await hasShardResult(this.redis, this.keys, { jobId, epoch, shard, round })) return { stored: false, skipped: 'duplicate' };
     const o = rec.options;
-    if (shards !== o.shards || epoch >= o.epochs) throw new JobError(`job ${jobId}: shard job data (epoch ${epoch + 1}, ${shards} shards) does not match the job (${o.epochs} epochs, ${o.shards} shards)`);
+    if (shards !== o.shards || epoch >= o.epochs || round >= roundsOf(o)) throw new JobError(`job ${jobId}: shard job data (epoch ${epoch + 1} round ${round + 1}, ${shards} shards) does not match the job (${o.epochs} epochs of ${roundsOf(o)} rounds, ${o.shards} shards)`);
     const expected = weightManifest(o.spec).total;
-    const what = `job ${jobId} ${describeShard({ epoch, shard })}`;
+    const what = `job ${jobId} ${describeShard({ epoch, shard, round })}`;
     this.busy++;
     const abort = new AbortController();
     const poll = setInterval(() => {
@@ -151,18 +154,22 @@ export class ShardWorker {
       const { trainIndices } = jobSplits(data, o);
       const local = shardIndices(trainIndices.length, shards, o.seed, epoch)[shard];
       const shardSet = shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]), o.augment);
-      const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected);
+      const samples = shardSet.indices?.length ?? shardSet.train.n;
+      // Round r trains chunk r of this shard's epoch (rounds.ts): same batches, shuffle and dropout as one whole epoch.
+      const steps = Math.ceil(samples / o.batchSize);
+      const chunk = chunkSteps(steps, round, roundsOf(o));
+      const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round);
       let adam: AdamState | undefined;
-      if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch), expected);
+      if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch, round), expected);
       else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
-      this.log.info(`${what}: training ${shardSet.indices?.length ?? shardSet.train.n} samples`);
+      this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${samples} samples`);
       const ev = { epoch: epoch + 1, shard, worker: this.id };
       if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-started', ...ev });
       let lastWrite = 0;
       const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
-        train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed,
+        train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed, ...chunk,
         batchSize: o.batchSize, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
@@ -182,7 +189,7 @@ export class ShardWorker {
       }).finally(release);
       if (!r || abort.signal.aborted) return { stored: false, skipped: 'cancelled' };
       const keepMoments = o.optimizer !== 'reset';
-      const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, expected }, {
+      const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, round, expected }, {
         weights: r.weights,
         ...(keepMoments ? { m: r.adam.m, v: r.adam.v } : {}),
         meta: { samples: r.samples, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds, adamStep: r.adam.step, worker: this.id },
@@ -190,7 +197,7 @@ export class ShardWorker {
       await hook('shard-stored', { epoch, shard });
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
-      await setShardProgress(this.redis, this.keys, jobId, shard, 1);
+      await setShardProgress(this.redis, this.keys, jobId, shard, steps ? chunk.endStep / steps : 1);
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-finished', ...ev, samples: r.samples, seconds: r.seconds });
       this.log.info(`${what}: ${stored ? 'stored' : 'already stored (duplicate)'}, loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(1)} s`);
       return { stored, samples: r.samples };
@@ -210,12 +217,13 @@ export class ShardWorker {
       return;
     }
     const { jobId, epoch, shard } = data;
+    const round = data.round ?? 0;
     const attempts = job.opts.attempts ?? 1;
-    this.log.error(`job ${jobId} ${describeShard({ epoch, shard })}: attempt ${job.attemptsMade} of ${attempts} failed: ${err.message}`);
+    this.log.error(`job ${jobId} ${describeShard({ epoch, shard, round })}: attempt ${job.attemptsMade} of ${attempts} failed: ${err.message}`);
     if (job.attemptsMade >= attempts) {
       const failed = await transition(this.redis, this.keys, jobId, 'failed', {
         finishedAt: Date.now(),
-        error: `${describeShard({ epoch, shard })} failed after ${attempts} attempts: ${err.message}`,
+        error: `${describeShard({ epoch, shard, round })} failed after ${attempts} attempts: ${err.message}`,
       });
       if (failed) await deleteScratchKeys(this.redis, this.keys, jobId);
     }

@@ -163,6 +163,7 @@ export class Trainer {
     const order = Trainer.epochSamples(opts.train.n, opts.indices, opts.seed, opts.epoch);
     const steps = Math.ceil(order.length / B);
     const startStep = opts.startStep ?? 0;
+    const endStep = Math.min(steps, opts.endStep ?? steps);
     const src: BatchSource = { set: opts.train, normalization: opts.normalization, augment: opts.augment, seed: opts.seed, epoch: opts.epoch };
     const batchAt = (s: number) => order.subarray(s * B, Math.min(order.length, (s + 1) * B));
     const slices = paramSlices(this.total, this.threads);
@@ -173,8 +174,8 @@ export class Trainer {
     let stepsDone = startStep;
     let interrupted = false;
     let buf = 0;
-    if (startStep < steps) fillBuffer(this.views, buf, src, batchAt(startStep));
-    for (let s = startStep; s < steps; s++) {
+    if (startStep < endStep) fillBuffer(this.views, buf, src, batchAt(startStep));
+    for (let s = startStep; s < endStep; s++) {
       if (opts.signal?.aborted) {
         interrupted = true;
         break;
@@ -184,7 +185,7 @@ export class Trainer {
       const { tasks, fused, adamOf } = this.stepTasks(n, t, buf, opts, opts.testFault?.step === s + 1 - startStep ? opts.testFault.how : undefined);
       const pending = this.gradientStep(tasks, fused, opts.epoch, s);
       // Overlap: prepare the next batch while the threads compute this one.
-      if (s + 1 < steps) fillBuffer(this.views, (buf + 1) % INPUT_BUFFERS, src, batchAt(s + 1));
+      if (s + 1 < endStep) fillBuffer(this.views, (buf + 1) % INPUT_BUFFERS, src, batchAt(s + 1));
       const stats = await pending;
       const stepLoss = stats.reduce((a, r) => a + r.lossSum, 0);
       // A non-finite loss: the fused threads skipped Adam, so the weights are those before this step.
@@ -263,8 +264,8 @@ export class Trainer {
     return new TrainingError(this.failure, { cause: e });
   }
 
-  /** Sets weights (and Adam state, fresh if absent), runs one epoch, returns copies of the new state. */
-  async trainEpoch(opts: Omit<EpochOptions, 'startStep'> & { weights: Float32Array; adam?: AdamState }): Promise<TrainEpochResult> {
+  /** Sets weights (and Adam state, fresh if absent), runs one epoch (or its chunk [startStep, endStep)), returns copies of the new state. */
+  async trainEpoch(opts: EpochOptions & { weights: Float32Array; adam?: AdamState }): Promise<TrainEpochResult> {
     this.setWeights(opts.weights);
     this.setAdam(opts.adam);
     const r = await this.runEpoch(opts);

@@ -35,8 +35,15 @@ export interface EpochOptions {
   batchSize: number;
   augment: AugmentMode;
   normalization: Normalization;
-  /** Skip the first steps of the epoch (resume from a mid-epoch checkpoint). */
+  /** Skip the first steps of the epoch (resume from a mid-epoch checkpoint, or a later chunk of it). */
   startStep?: number;
+  /**
+   * Stop before this step (default: the epoch's step count). With startStep it
+   * selects one chunk [startStep, endStep) of the epoch's visiting order: the
+   * distributed worker trains a round's chunk this way, so R chunks in a row
+   * see exactly the batches, shuffle and dropout masks of one whole epoch.
+   */
+  endStep?: number;
   /** Called after every step; a returned promise is awaited before the next step (test hooks pause here). */
   onProgress?: (p: ProgressInfo) => void | Promise<void>;
   /** Aborting stops after the running step; the result then has interrupted = true. */

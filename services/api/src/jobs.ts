@@ -10,7 +10,7 @@ import { isJobId, type QueueClient } from '@tensorpool/queue';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
-const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics, workers' } as const;
+const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, workers' } as const;
 
 const jobPayloadDoc = {
   type: 'object',
@@ -28,6 +28,10 @@ const jobPayloadDoc = {
     normalization: { description: "'div256', 'div255', 'mean-std' (measured on the training split when the job starts), or { mean: number[], std: number[] } per channel" },
     validationSplit: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'fraction of the training split held out for validation (seeded, stratified; never the test split)' },
     optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },
+    syncEvery: { type: 'integer', minimum: 1, maximum: 64, description: 'rounds (averages) per epoch' },
+    outer: { type: 'string', enum: ['average', 'momentum', 'nesterov'], description: 'outer optimizer on the averaged shard update' },
+    outerLr: { type: 'number', exclusiveMinimum: 0, maximum: 2 },
+    outerMomentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
     limit: { type: 'integer', minimum: 1 },
     testLimit: { type: 'integer', minimum: 1 },
     name: { type: 'string' },

@@ -4,7 +4,7 @@ import { withQueueClient } from '../queue-client.js';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { loadSpec, PRESET_NAMES, type ModelSpec } from '@tensorpool/engine';
 import { NAME_RE } from '@tensorpool/datasets';
-import { confineDataPath, dataRoot, NAMED_DATASETS, OPTIMIZER_POLICIES } from '@tensorpool/queue';
+import { confineDataPath, dataRoot, NAMED_DATASETS, OPTIMIZER_POLICIES, OUTER_OPTIMIZERS } from '@tensorpool/queue';
 import { parseFraction } from '../parse.js';
 import { pushLocal } from './dataset-push.js';
 
@@ -19,6 +19,7 @@ function num(flag: string, integer = true) {
 interface EnqueueFlags {
   preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; seed: number;
   lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
+  syncEvery?: number; outer: string; outerLr?: number; outerMomentum?: number;
   out?: string; name?: string; json?: boolean; validationSplit: number; testFraction: number; strict?: boolean; datasetName?: string;
 }
 
@@ -71,6 +72,10 @@ export function register(program: Command): void {
     .option('--augment <mode>', 'none | online | offline (each shard expanded 18x on its worker, as train --augment offline)', DEFAULTS.augment)
     .option('--normalization <n>', 'div256 | div255 | mean-std (measured on the training split when the job starts)', DEFAULTS.normalization)
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
+    .option('--sync-every <R>', `rounds per epoch: shards average every 1/R of their epoch, 1..64 (default ${DEFAULTS.syncEvery} from ${DEFAULTS.syncFromShards} shards on, else 1)`, num('--sync-every'))
+    .option('--outer <kind>', `outer optimizer on the averaged update: ${OUTER_OPTIMIZERS.join(' | ')}`, DEFAULTS.outer)
+    .option('--outer-lr <x>', 'outer learning rate, (0, 2] (momentum | nesterov)', num('--outer-lr', false), DEFAULTS.outerLr)
+    .option('--outer-momentum <x>', 'outer momentum, [0, 1) (momentum | nesterov)', num('--outer-momentum', false), DEFAULTS.outerMomentum)
     .option('--limit <n>', 'use only the first N training samples', num('--limit'))
     .option('--test-limit <n>', 'use only the first N test samples', num('--test-limit'))
     .option('--out <dir>', 'directory inside the models dir (TENSORPOOL_MODELS_DIR, the coordinator\'s --models-dir) the final model is saved to (default <models-dir>/<jobId>)')
@@ -85,6 +90,8 @@ export function register(program: Command): void {
       const payload = {
         ...model, data, validationSplit: o.validationSplit, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
         learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
+        outerLr: o.outerLr, outerMomentum: o.outerMomentum,
+        outer: o.outer, ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}),
         ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
         ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
       };

@@ -1,6 +1,17 @@
 import type { Command } from 'commander';
 import { withQueueClient } from '../queue-client.js';
-import { type JobStatus } from '@tensorpool/queue';
+import { type JobStatus, type RoundMetrics } from '@tensorpool/queue';
+
+/** "spread 0.42 (shards x1.1 x1.3)": drift of one round (round-average.ts). */
+function drift(r: RoundMetrics): string {
+  const s = Number.isFinite(r.spread) ? r.spread.toFixed(3) : '-';
+  return `spread ${s} (shards ${r.shards.map((x) => (Number.isFinite(x.deltaRatio) ? `x${x.deltaRatio.toFixed(2)}` : '-')).join(' ')})`;
+}
+
+function outerText(s: JobStatus): string {
+  const o = s.outer ?? { kind: 'average', lr: 1, momentum: 0 };
+  return o.kind === 'average' ? 'outer average' : `outer ${o.kind} lr ${o.lr} momentum ${o.momentum}`;
+}
 
 function pct(x: number | undefined): string {
   return x === undefined ? '-' : `${(100 * x).toFixed(2)}%`;
@@ -10,12 +21,15 @@ export function formatStatus(s: JobStatus): string {
   const lines = [
     `job ${s.id}${s.name ? ` (${s.name})` : ''}: ${s.state}, epoch ${s.epoch} of ${s.epochs} done, ${(100 * s.progress).toFixed(1)}%`,
     `  ${s.preset ?? 'custom spec'} on ${s.data}, ${s.shards} shards, optimizer ${s.optimizer}`,
+    `  sync ${s.syncEvery ?? 1}x per epoch${(s.syncEvery ?? 1) > 1 ? ` (round ${s.round} of ${s.syncEvery} done)` : ''}, ${outerText(s)}`,
   ];
   if (s.error) lines.push(`  error: ${s.error}`);
   for (const e of s.epochMetrics) {
     const val = e.valAccuracy !== undefined ? ` val_loss ${e.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(e.valAccuracy)}` : '';
     lines.push(`  epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)}${val} test_loss ${e.testLoss?.toFixed(4) ?? '-'} test_acc ${pct(e.testAccuracy)} (${e.samples} samples, ${e.seconds.toFixed(1)} s)`);
+    for (const r of e.rounds ?? []) lines.push(`    round ${r.round}: ${drift(r)}`);
   }
+  for (const r of s.currentRounds ?? []) lines.push(`  epoch ${r.epoch} round ${r.round}: loss ${r.loss.toFixed(4)} ${drift(r)}`);
   lines.push(`  workers seen: ${s.workers.length ? s.workers.join(', ') : 'none yet'}`);
   if (s.out) lines.push(`  model: ${s.out}`);
   return lines.join('\n');

@@ -10,18 +10,22 @@ import { JobError } from '../errors.js';
 
 const LE = endianness() === 'LE';
 
-/** Data of a shard job (a child of the epoch job). */
+/** Data of a shard job (a child of the round's epoch-queue job). */
 export interface ShardJobData {
   jobId: string;
   epoch: number;
   shard: number;
   shards: number;
+  /** Round within the epoch, 0..syncEvery-1 (absent = 0): the shard trains chunk `round` of its epoch. */
+  round?: number;
 }
 
-/** Data of an epoch job (the parent of S shard jobs). */
+/** Data of a round's parent job in the `epochs` queue (the parent of S shard jobs). */
 export interface EpochJobData {
   jobId: string;
   epoch: number;
+  /** Absent = 0 (one round per epoch). */
+  round?: number;
 }
 
 /** What a worker reports next to its weight blob for one (job, epoch, shard). */
