@@ -7,7 +7,7 @@
 // final weights equal an undisturbed run's (the surviving processes, run
 // again afterwards; any hook they still hit is released at once).
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, hooks, type HookLine, type Proc } from './support/cluster.js';
+import { Cluster, hooks, type HookLine, type Proc, maxAbsDiff } from './support/cluster.js';
 import { faultAt, faultPlan, hookRules, type Fault } from './support/fault-plan.js';
 
 const SEED = Number(process.env.TP_CHAOS_SEED ?? 2026);
@@ -76,8 +76,6 @@ describe('chaos', () => {
     const a = await c.finalWeights(ref);
     const b = await c.finalWeights(job);
     expect(b.length).toBe(a.length);
-    let maxDiff = 0;
-    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-6);
   });
 });

@@ -6,7 +6,7 @@
 // undisturbed run's (the same processes, run again afterwards: the hooks fire
 // once per process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, hooks } from './support/cluster.js';
+import { Cluster, hooks, maxAbsDiff } from './support/cluster.js';
 import { RedisServer } from './support/redis-server.js';
 
 let redis: RedisServer;
@@ -56,8 +56,6 @@ describe('Redis restart mid-job', () => {
     const a = await c.finalWeights(ref);
     const b = await c.finalWeights(job);
     expect(b.length).toBe(a.length);
-    let maxDiff = 0;
-    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-6);
   });
 });

@@ -4,7 +4,7 @@
 // afterwards). The victim pauses at a test hook (step 3 of the first shard it
 // trains) and is killed there, however fast training is.
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, hooks } from './support/cluster.js';
+import { Cluster, hooks, maxAbsDiff } from './support/cluster.js';
 
 const c = new Cluster('kill');
 afterAll(() => c.close());
@@ -39,8 +39,6 @@ describe('worker killed mid-shard', () => {
     const a = await c.finalWeights(ref);
     const b = await c.finalWeights(job);
     expect(b.length).toBe(a.length);
-    let maxDiff = 0;
-    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-6);
   });
 });

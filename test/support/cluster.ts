@@ -51,6 +51,14 @@ export interface Proc {
 }
 
 /** TENSORPOOL_TEST_HOOKS for a process (rules: see packages/queue/src/test-hooks.ts). */
+/** Largest |a[i] - b[i]| of two weight vectors of the same length (throws otherwise). */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`weight vectors differ in length: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
 export function hooks(...rules: object[]): Record<string, string> {
   return { TENSORPOOL_TEST_HOOKS: JSON.stringify(rules) };
 }

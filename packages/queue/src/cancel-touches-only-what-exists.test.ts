@@ -8,7 +8,7 @@ import { limits } from '@tensorpool/core';
 import { QueueClient } from './client.js';
 import { Coordinator } from './coordinator.js';
 import { scratchKeysOf } from './cleanup.js';
-import { dropPrefix, testPrefix, tmpDir } from './fixtures.test-util.js';
+import { dropPrefix, testPrefix, tmpDir, until } from './fixtures.test-util.js';
 
 const prefix = testPrefix('cancel');
 const { dir, cleanup } = tmpDir('tp-cancel-');
@@ -25,14 +25,6 @@ const spec = {
   name: 'tiny', inputShape: [28, 28, 1], labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   layers: [{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'maxPooling2d', poolSize: 4 }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }],
 };
-
-async function until<T>(probe: () => Promise<T | undefined | false>): Promise<T> {
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('cancel of a job with the most epochs allowed', () => {
   it('removes exactly the keys that exist', async () => {

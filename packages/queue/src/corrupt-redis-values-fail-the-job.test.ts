@@ -9,7 +9,7 @@ import { Coordinator } from './coordinator.js';
 import { getAdam, putAdam } from './blobs.js';
 import { beat } from './heartbeat.js';
 import { loadShardResult, storeShardResult } from './results.js';
-import { dropPrefix, testPrefix, tmpDir } from './fixtures.test-util.js';
+import { dropPrefix, testPrefix, tmpDir, until } from './fixtures.test-util.js';
 
 const prefix = testPrefix('corrupt');
 const { dir, cleanup } = tmpDir('tp-corrupt-');
@@ -25,14 +25,6 @@ afterAll(async () => {
 
 const job = { preset: 'fashion-mnist', data: 'fashion-mnist', epochs: 2 };
 const enqueue = async () => (await client.enqueue(job)).jobId;
-
-async function until<T>(probe: () => Promise<T | undefined | false>): Promise<T> {
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('corrupt values in Redis', () => {
   it('make status name the job and the field, and list mark the job', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueClient } from './client.js';
 import { Coordinator } from './coordinator.js';
 import { ShardWorker } from './worker.js';
-import { dropPrefix, testPrefix, tmpDir, writeNpz } from './fixtures.test-util.js';
+import { dropPrefix, testPrefix, tmpDir, writeNpz, until } from './fixtures.test-util.js';
 import type { JobStatus } from './state.js';
 
 const prefix = testPrefix('dist-options');
@@ -35,12 +35,11 @@ afterAll(async () => {
 
 const spec = { name: 'tiny', inputShape: [4, 4, 1], labels: ['0', '1'], layers: [{ type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }] };
 
-async function finished(jobId: string): Promise<JobStatus> {
-  for (;;) {
+function finished(jobId: string): Promise<JobStatus> {
+  return until(async () => {
     const s = await client.status(jobId);
-    if (['completed', 'failed', 'cancelled'].includes(s.state)) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return ['completed', 'failed', 'cancelled'].includes(s.state) ? s : undefined;
+  }, 100);
 }
 
 describe('distributed jobs with train options', () => {

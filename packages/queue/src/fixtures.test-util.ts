@@ -28,3 +28,12 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
   const ks = await redis.keys(`${prefix}:*`);
   for (let i = 0; i < ks.length; i += 500) await redis.del(...ks.slice(i, i + 500));
 }
+
+/** Polls `probe` until it returns a value (a condition, not a time window: the test's timeout ends a wait that never comes true). */
+export async function until<T>(probe: () => Promise<T | undefined | false>, everyMs = 50): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
