@@ -6,13 +6,14 @@
  *   run-started    {name, mode, epochs, batchSize, dataset, trainSamples, testSamples, labels, options}
  *   step           {epoch, step, steps, imagesPerSecond, loss, accuracy}     (every DEFAULTS.events.stepEvery steps)
  *   epoch-end      {epoch, epochs, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond}
- *   shard-started  {epoch, shard, worker}
- *   shard-finished {epoch, shard, worker, samples, seconds}
- *   shard-retried  {epoch, shard, worker, attempt, reason}
+ *   shard-started  {epoch, shard, worker, round?}
+ *   shard-finished {epoch, shard, worker, round?, samples, seconds}
+ *   shard-retried  {epoch, shard, worker, round?, attempt, reason}
  *   run-finished   {testLoss, testAccuracy, testSamples, labels, confusionMatrix, modelDir}
  *   run-failed     {message}
  *   run-cancelled  {}
- * Epochs are 1-based everywhere in events.
+ * Epochs (and a shard's round within its epoch, absent in events written
+ * before rounds existed) are 1-based everywhere in events.
  */
 import { z } from 'zod';
 import { DataError } from './errors.js';
@@ -39,7 +40,7 @@ export const EpochEnd = z.strictObject({
   ...base, type: z.literal('epoch-end'), epoch: epochNo, epochs: epochNo, loss: finite, accuracy: finite,
   valLoss: finite.nullable(), valAccuracy: finite.nullable(), seconds: rate, imagesPerSecond: rate,
 });
-const shard = { epoch: epochNo, shard: count.max(100_000), worker: text(200) };
+const shard = { epoch: epochNo, shard: count.max(100_000), worker: text(200), round: z.number().int().positive().max(1000).optional() };
 export const ShardStarted = z.strictObject({ ...base, type: z.literal('shard-started'), ...shard });
 export const ShardFinished = z.strictObject({ ...base, type: z.literal('shard-finished'), ...shard, samples: count, seconds: rate });
 export const ShardRetried = z.strictObject({ ...base, type: z.literal('shard-retried'), ...shard, attempt: count.max(1000), reason: text() });

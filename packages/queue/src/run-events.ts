@@ -13,6 +13,7 @@ import { DEFAULTS, makeRunEvent, parseRunEvent, type RunEvent, type RunEventInpu
 import type { Keys } from './keys.js';
 import type { EpochMetrics, JobRecord } from './state.js';
 import { assertJobId } from './stored.js';
+import { roundsOf } from './rounds.js';
 
 export interface StreamEvent {
   /** Stream entry id (the cursor to continue after). */
@@ -66,7 +67,7 @@ export function jobStartedEvent(rec: JobRecord): RunEventInput {
   return {
     type: 'run-started', name: o.spec.name, mode: 'distributed', epochs: o.epochs, batchSize: o.batchSize, dataset: String(o.data),
     trainSamples: o.limit ?? 0, testSamples: o.testLimit ?? 0, labels: [...o.spec.labels],
-    options: { shards: o.shards, optimizer: o.optimizer, seed: o.seed, learningRate: o.learningRate, augment: o.augment, limit: o.limit ?? null },
+    options: { shards: o.shards, optimizer: o.optimizer, seed: o.seed, learningRate: o.learningRate, augment: o.augment, limit: o.limit ?? null, syncEvery: roundsOf(o) },
   };
 }
 

@@ -163,7 +163,7 @@ export class ShardWorker {
       if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch, round), expected);
       else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
       this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${samples} samples`);
-      const ev = { epoch: epoch + 1, shard, worker: this.id };
+      const ev = { epoch: epoch + 1, shard, worker: this.id, round: round + 1 };
       if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-started', ...ev });
       let lastWrite = 0;

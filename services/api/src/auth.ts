@@ -10,6 +10,8 @@
  *   { public: true }  no token needed (/healthz, /docs, /openapi.json, /metrics when configured)
  *   { board: true }   Bull Board and the dashboard (dashboard/routes.ts): bearer header or
  *                     session cookie; `?token=` bootstrap; non-GET/HEAD needs the admin role
+ *   { action: true }  with board: a dashboard action (cancel) the user role may take; the route
+ *                     itself refuses cross-site requests (dashboard/run-actions.ts)
  *   { page: true }    with board: a dashboard page; a 401 to a browser (Accept: text/html)
  *                     is an HTML page that sends it to /login
  *   anything else     bearer header with the API token or the admin token
@@ -27,6 +29,8 @@ export interface RouteAuth {
   board?: boolean;
   /** A dashboard page (with `board`): a browser without a session gets the 401 as a page linking to /login. */
   page?: boolean;
+  /** With board: a change a signed-in user may make from the dashboard (cancel), checked against cross-site use by its route. */
+  action?: boolean;
 }
 
 declare module 'fastify' {
@@ -100,7 +104,7 @@ export function authHook(cfg: ApiConfig, sessions: SessionStore) {
       }
       role = 'user'; // no API token: open (loopback or --insecure-no-auth)
     }
-    if (route.board && !READ_METHODS.has(req.method) && role !== 'admin') {
+    if (route.board && !route.action && !READ_METHODS.has(req.method) && role !== 'admin') {
       return send(reply, 403, 'forbidden', cfg.adminToken === undefined
         ? 'the queue dashboard is read-only: start the API with TENSORPOOL_ADMIN_TOKEN to change queues'
         : 'changing queues from the dashboard needs the admin token (TENSORPOOL_ADMIN_TOKEN)');

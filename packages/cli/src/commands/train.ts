@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, DataError, UsageError } from '@tensorpool/core';
 import { initBackend, loadSpec, type ModelSpec } from '@tensorpool/engine';
@@ -139,7 +139,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     trainSamples: trainSet.n, testSamples: data.test.n, labels: [...spec.labels], options: { ...options, threads: flags.threads },
   });
   const eventHooks = events.hooks();
-  if (!flags.json) process.stderr.write(`watch it live: tensorpool dashboard --logdir ${dirname(resolve(out))} (then http://127.0.0.1:6006/)\n`);
+  if (!flags.json) process.stderr.write(`watch it live: ${dashboardHint(out)}\n`);
   try {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
@@ -165,10 +165,21 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     } else {
       process.stdout.write(`Test Loss ${r.testLoss}\nTest Accuracy ${r.testAccuracy}\n`);
       process.stdout.write(`model saved in ${r.modelDir} (metrics.json, checkpoint/)\n`);
+      process.stdout.write(`dashboard of this run: ${dashboardHint(out)}\n`);
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The one command that opens the dashboard on this run, and its URL: `pnpm dashboard`
+ * (root package.json: --logdir models) when the run is under ./models, as `pnpm start`'s is.
+ */
+function dashboardHint(out: string): string {
+  const logdir = dirname(resolve(out));
+  const cmd = logdir === resolve('models') ? 'pnpm dashboard' : `tensorpool dashboard --logdir ${logdir}`;
+  return `${cmd}, then open http://127.0.0.1:6006/runs/${encodeURIComponent(basename(resolve(out)))}`;
 }
 
 export function register(program: Command): void {

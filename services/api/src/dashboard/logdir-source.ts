@@ -4,27 +4,40 @@
  * like `tensorboard --logdir`. A run's id is its path relative to DIR with
  * '/' as '~' and other characters outside [A-Za-z0-9._-] as '_'; ids are
  * looked up in a fresh scan, never joined into a path, so no id reaches a
- * file outside DIR. Files are read from a byte offset (the cursor) up to the
+ * file outside DIR. The list reads each file incrementally (summary-cache.ts)
+ * and one directory walk serves all requests for SCAN_MS. Files are read from a byte offset (the cursor) up to the
  * last complete line; invalid lines are skipped. Files still being written
  * are followed by polling their size (DEFAULTS.events.followPollMs).
  */
 import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { DEFAULTS, parseRunEventLine } from '@tensorpool/core';
 import type { CursorEvent, RunSource } from './source.js';
-import { summarize, type RunSummary } from './run-summary.js';
+import type { RunSummary } from './run-summary.js';
+import { SummaryCache } from './summary-cache.js';
 
 const EVENTS_FILE = 'events.jsonl';
 const MAX_DEPTH = 4;
 const MAX_RUNS = 1000;
+/** How long one directory walk answers for (the list polls every 2 s; a new run shows within this). */
+const SCAN_MS = 1000;
 
 export class LogdirSource implements RunSource {
   readonly kind = 'logdir';
 
   constructor(readonly root: string, private readonly pollMs: number = DEFAULTS.events.followPollMs, private readonly maxBytes: number = DEFAULTS.events.fileBytes) {}
 
-  /** id -> events.jsonl path, from a scan of the root now. */
-  private async scan(): Promise<Map<string, string>> {
+  private readonly summaries = new SummaryCache(MAX_RUNS);
+  private lastScan: { at: number; runs: Promise<Map<string, string>> } | undefined;
+
+  /** id -> events.jsonl path, from a scan of the root at most SCAN_MS ago (every request of a page shares one walk). */
+  private scan(): Promise<Map<string, string>> {
+    const now = Date.now();
+    if (!this.lastScan || now - this.lastScan.at > SCAN_MS) this.lastScan = { at: now, runs: this.walk() };
+    return this.lastScan.runs;
+  }
+
+  private async walk(): Promise<Map<string, string>> {
     const runs = new Map<string, string>();
     const walk = async (dir: string, depth: number): Promise<void> => {
       let entries;
@@ -46,13 +59,25 @@ export class LogdirSource implements RunSource {
     return runs;
   }
 
+  /** Every run's summary; only the bytes appended since the last call are read (summary-cache.ts). */
   async list(): Promise<RunSummary[]> {
+    const runs = await this.scan();
     const out: RunSummary[] = [];
-    for (const [id, file] of await this.scan()) {
-      const { events } = await this.readFile(file, 0);
-      out.push(summarize(id, 'local', events.map((e) => e.event)));
+    for (const [id, file] of runs) {
+      out.push(await this.summaries.summary(id, 'local', async (cursor) => {
+        const from = parseCursor(cursor);
+        const size = await stat(file).then((st) => st.size, () => 0);
+        return size < from ? null : (await this.readFile(file, from)).events;
+      }));
     }
+    this.summaries.retain(runs.keys());
     return out.sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
+  }
+
+  /** The directory of a run (its events.jsonl's, where `train --out` saves the model), or null. */
+  async runDir(id: string): Promise<{ dir: string; root: string } | null> {
+    const file = (await this.scan()).get(id);
+    return file ? { dir: dirname(file), root: this.root } : null;
   }
 
   async has(id: string): Promise<boolean> {

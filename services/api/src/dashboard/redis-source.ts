@@ -10,7 +10,8 @@
 import type { Redis } from 'ioredis';
 import { isJobId, readRunEvents, TERMINAL_STATES, waitRunEvents, type QueueClient } from '@tensorpool/queue';
 import type { CursorEvent, RunSource, WorkersView } from './source.js';
-import { summarize, type RunState, type RunSummary } from './run-summary.js';
+import { emptySummary, type RunState, type RunSummary } from './run-summary.js';
+import { SummaryCache } from './summary-cache.js';
 
 const LIST_LIMIT = 100;
 const BLOCK_MS = 5_000;
@@ -18,15 +19,19 @@ const BLOCK_MS = 5_000;
 export class RedisSource implements RunSource {
   readonly kind = 'redis';
 
-  constructor(private readonly client: QueueClient) {}
+  private readonly summaries = new SummaryCache(LIST_LIMIT * 4);
 
+  /** `modelsDir`: where the API lets a finished job's model be downloaded from (the coordinators' --models-dir). */
+  constructor(private readonly client: QueueClient, readonly modelsDir?: string) {}
+
+  /** The newest jobs; each job's stream is read from where the last list left off (summary-cache.ts). */
   async list(): Promise<RunSummary[]> {
     const jobs = await this.client.list(LIST_LIMIT);
+    this.summaries.retain(jobs.map((j) => j.id));
     return Promise.all(jobs.map(async (j) => {
-      const { events } = await readRunEvents(this.client.redis, this.client.keys, j.id);
-      const s = summarize(j.id, 'distributed', events.map((e) => e.event));
-      if (j.state === 'corrupt') return { ...s, state: 'failed' as RunState, error: j.error };
-      s.name = events.length ? s.name : (j.name ?? j.preset ?? j.id);
+      if (j.state === 'corrupt') return { ...emptySummary(j.id, 'distributed'), state: 'failed' as RunState, error: j.error ?? null };
+      const s = await this.summaries.summary(j.id, 'distributed', (cursor) => this.read(j.id, cursor));
+      if (s.startedAt === null) s.name = j.name ?? j.preset ?? j.id;
       s.state = j.state as RunState;
       s.epochs ||= j.epochs;
       s.epoch = Math.max(s.epoch, j.epoch);
@@ -34,6 +39,17 @@ export class RedisSource implements RunSource {
       if (TERMINAL_STATES.includes(j.state)) s.etaSeconds = null;
       return s;
     }));
+  }
+
+  /** Where a job's model was saved (its record's `out`), if it has one. */
+  async runDir(id: string): Promise<{ dir: string; root: string } | null> {
+    if (!this.modelsDir || !(await this.has(id))) return null;
+    const st = await this.client.status(id).catch(() => undefined);
+    return st?.out ? { dir: st.out, root: this.modelsDir } : null;
+  }
+
+  async cancel(id: string): Promise<{ cancelled: boolean; state: string }> {
+    return this.client.cancel(id);
   }
 
   async has(id: string): Promise<boolean> {

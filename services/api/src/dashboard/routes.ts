@@ -16,6 +16,7 @@ import fastifyStatic from '@fastify/static';
 import type { RouteAuth } from '../auth.js';
 import type { RunSource } from './source.js';
 import { streamRunEvents } from './sse.js';
+import { registerRunActions } from './run-actions.js';
 
 export const UI_DIR = fileURLToPath(new URL('../../dashboard-ui/', import.meta.url));
 const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
@@ -50,6 +51,7 @@ export async function registerDashboard(app: FastifyInstance, source: RunSource)
     return reply;
   });
   app.get('/api/workers', { config: DATA, schema: hide }, async () => (source.workers ? source.workers() : { workers: [], queues: {} }));
+  registerRunActions(app, source, page);
 }
 
 function page(reply: FastifyReply, file: string): FastifyReply {

@@ -26,5 +26,9 @@ export interface RunSource {
   /** Waits (bounded) for events after `cursor`; [] on timeout. `ended` once the run is over by other means (job record terminal). */
   wait(id: string, cursor: string, signal: AbortSignal): Promise<{ events: CursorEvent[]; ended: boolean }>;
   workers?(): Promise<WorkersView>;
+  /** The directory a run saved its model in and the root it must lie in (downloads, run-files.ts), or null. */
+  runDir(id: string): Promise<{ dir: string; root: string } | null>;
+  /** Cancels a run (distributed jobs only). */
+  cancel?(id: string): Promise<{ cancelled: boolean; state: string }>;
   close(): Promise<void>;
 }
