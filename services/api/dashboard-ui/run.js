@@ -1,22 +1,12 @@
 // Run page: every event over SSE (/runs/:id/events), curves per epoch (uPlot),
-// the confusion matrix when the run finishes, shards of a distributed job.
+// the confusion matrix when the run finishes. Every event and the end are also
+// dispatched on document ('tp-run-event', 'tp-run-end') for run-steps.js, run-shards.js, run-actions.js.
 // window.tpRun holds what the page shows (tests read it; nothing else does).
 'use strict';
-const { el, pct, num, dur } = window.tp;
+const { el, pct, num, dur, chart } = window.tp;
 const id = decodeURIComponent(location.pathname.split('/').pop());
-const state = window.tpRun = { id, started: null, epochs: [], epochsTotal: 0, step: null, finished: null, ended: null, shards: new Map() };
+const state = window.tpRun = { id, started: null, epochs: [], epochsTotal: 0, step: null, finished: null, ended: null };
 
-function chart(target, title, series, xLabel = 'epoch') {
-  const width = Math.max(360, target.parentElement.clientWidth - 16);
-  const colors = ['#2563eb', '#f97316'];
-  return new uPlot({
-    title, width, height: 240,
-    scales: { x: { time: false } },
-    legend: { live: false },
-    axes: [xLabel === 'epoch' ? { label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] } : { label: xLabel }, {}],
-    series: [{ label: xLabel }, ...series.map((label, i) => ({ label, stroke: colors[i], width: 2, points: { size: 6 }, spanGaps: true }))],
-  }, [[], ...series.map(() => [])], target);
-}
 const lossChart = chart(document.getElementById('loss-chart'), 'Loss', ['train', 'validation']);
 const accChart = chart(document.getElementById('acc-chart'), 'Accuracy', ['train', 'validation']);
 // Throughput over time: a point per step event (every N steps) and per epoch end.
@@ -72,14 +62,6 @@ function drawConfusion(f) {
   document.getElementById('cm-note').textContent = `(${f.testSamples} test images, test loss ${num(f.testLoss, 4)})`;
 }
 
-function drawShards() {
-  const rows = [...state.shards.values()].sort((a, b) => a.epoch - b.epoch || a.shard - b.shard);
-  document.querySelector('#shards tbody').replaceChildren(...rows.map((s) => el('tr', {},
-    el('td', { text: String(s.epoch) }), el('td', { text: String(s.shard) }), el('td', { text: s.worker }),
-    el('td', { text: s.state }), el('td', { class: 'num', text: num(s.samples) }), el('td', { class: 'num', text: num(s.seconds, 1) }))));
-  document.getElementById('no-shards').hidden = rows.length > 0;
-}
-
 function setNotice(text, cls) {
   const n = document.getElementById('notice');
   n.textContent = text;
@@ -112,18 +94,12 @@ function onEvent(e) {
       drawCurves();
       if (!state.step || state.step.epoch !== e.epoch) drawThroughput(e); // no step event this epoch
       break;
-    case 'shard-started': case 'shard-finished': case 'shard-retried': {
-      const k = `${e.epoch}/${e.shard}`;
-      const prev = state.shards.get(k) || {};
-      state.shards.set(k, { ...prev, epoch: e.epoch, shard: e.shard, worker: e.worker, state: e.type.slice(6), samples: e.samples ?? prev.samples, seconds: e.seconds ?? prev.seconds });
-      drawShards();
-      break;
-    }
     case 'run-finished': state.finished = e; setState('completed'); drawConfusion(e); break;
     case 'run-failed': setState('failed'); setNotice(`failed: ${e.message}`, 'failed'); break;
     case 'run-cancelled': setState('cancelled'); break;
   }
   drawCards();
+  document.dispatchEvent(new CustomEvent('tp-run-event', { detail: e }));
 }
 
 const source = new EventSource(`/runs/${encodeURIComponent(id)}/events`);
@@ -136,6 +112,7 @@ source.addEventListener('end', (m) => {
   setNotice(`this run has ${s === 'running' ? 'ended' : s}: live updates stopped`, s === 'failed' ? 'failed' : 'ended');
   document.body.dataset.ended = 'true';
   drawCards();
+  document.dispatchEvent(new CustomEvent('tp-run-end', { detail: state.ended }));
 });
 source.addEventListener('error', () => {
   if (state.ended) return;

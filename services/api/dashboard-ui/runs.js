@@ -1,13 +1,23 @@
-// Runs list: /api/runs every 2 s (no page reload), filtered by state.
+// Runs list: /api/runs every 2 s (no page reload), filtered by state; the
+// ticked runs (kept across refreshes) open in /compare?ids=a,b,….
 'use strict';
 const { el, pct, num, dur, time } = window.tp;
 const filter = document.getElementById('filter');
 let runs = [];
+const selected = new Set();
+const compare = document.getElementById('compare');
 
 function row(r) {
   const frac = r.epochs ? Math.min(1, (r.epoch + (r.steps ? r.step / r.steps : 0)) / r.epochs) : 0;
   const bar = el('span', { class: 'bar' }, el('span', { style: `width:${(100 * frac).toFixed(1)}%` }));
+  const tick = el('input', { type: 'checkbox', class: 'pick', 'aria-label': `compare ${r.id}` });
+  tick.checked = selected.has(r.id);
+  tick.addEventListener('change', () => {
+    if (tick.checked) selected.add(r.id); else selected.delete(r.id);
+    compare.disabled = selected.size < 2;
+  });
   return el('tr', { 'data-run-id': r.id, 'data-state': r.state },
+    el('td', {}, tick),
     // Local runs are told apart by their directory, jobs by their id; the model's name under it.
     el('td', {}, el('a', { href: `/runs/${encodeURIComponent(r.id)}`, text: r.mode === 'local' ? r.id.replace(/~/g, '/') : r.name }),
       el('div', { class: 'muted small', text: r.mode === 'local' ? r.name : r.id })),
@@ -39,4 +49,5 @@ async function refresh() {
   }
 }
 filter.addEventListener('change', render);
+compare.addEventListener('click', () => (location.href = `/compare?ids=${[...selected].map(encodeURIComponent).join(',')}`));
 refresh();
