@@ -1,6 +1,7 @@
 // `tensorpool dashboard --logdir` in a real browser while a real `tensorpool train`
 // runs: the list shows the run and its final state, the run page's curves have
-// one point per finished epoch and gain one without a reload (the run is held
+// one point per finished epoch and gain one without a reload, and so does the
+// per-step curve (one step event per epoch here: 12 steps < stepEvery) (the run is held
 // after epoch 1 by the TENSORPOOL_TEST_EPOCH_GATE hook, so it is certainly mid-way),
 // the page says when the run has ended, the confusion matrix adds up to the
 // test count, and no page logs an error.
@@ -64,11 +65,13 @@ describe('dashboard of a local run, in chromium', () => {
     const run = await browser.newPage();
     await run.goto(`${base}/runs/tiny-a`);
     await run.waitForSelector('#loss-chart[data-points="1"]');
+    await run.waitForSelector('#step-loss-chart[data-points="1"]');
     expect(await run.getAttribute('body', 'data-state')).toBe('running');
     await run.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
     expect(await run.evaluate(() => (globalThis as unknown as { tpRun: { epochs: unknown[] } }).tpRun.epochs.length)).toBe(1);
 
     writeFileSync(join(gate, 'epoch-1'), ''); // let epoch 2 run
+    await run.waitForSelector('#step-loss-chart[data-points="2"]', { timeout: 120_000 });
     await run.waitForSelector('#loss-chart[data-points="2"]', { timeout: 120_000 });
     expect(await run.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true); // no reload
     await run.waitForSelector('body[data-ended="true"]', { timeout: 120_000 });
@@ -76,6 +79,8 @@ describe('dashboard of a local run, in chromium', () => {
     expect(await run.getAttribute('body', 'data-state')).toBe('completed');
     expect(await run.textContent('#notice')).toContain('live updates stopped');
     expect(await run.getAttribute('#acc-chart', 'data-points')).toBe('2');
+    expect(await run.getAttribute('#step-acc-chart', 'data-points')).toBe('2');
+    expect(await run.isHidden('#cancel')).toBe(true); // a local run is not cancelled from the dashboard
     expect(Number(await run.getAttribute('#ips-chart', 'data-points'))).toBeGreaterThanOrEqual(2); // throughput: a point per step event
 
     const finished = eventsOf().find((e) => e.type === 'run-finished')!;
