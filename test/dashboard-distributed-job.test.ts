@@ -1,9 +1,12 @@
 // `tensorpool serve`'s dashboard on a real 2-worker distributed job (coordinator
 // and workers as processes, real Redis under the test's prefix), in chromium,
 // signed in with the token: the run page follows the job over SSE to its end,
-// one curve point per averaged epoch, every shard of every epoch finished by
-// w1 or w2, the confusion matrix summing to the job's test count; the list
-// shows it completed; the workers page shows both live workers; no console errors.
+// one curve point per averaged epoch, every shard of every round of every
+// epoch (2 rounds per epoch) finished by w1 or w2 in the table and the
+// timeline, the confusion matrix summing to the job's test count, download
+// links to the saved model that return its bytes to the signed-in browser and
+// 401 without the session; the list shows it completed; the workers page shows
+// both live workers; no console errors.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +21,7 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  app = await buildServer({ prefix: c.prefix, token });
+  app = await buildServer({ prefix: c.prefix, token, modelsDir: join(c.dir, 'models') });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchBrowser();
 });
@@ -34,7 +37,7 @@ describe('dashboard of a distributed job, in chromium', () => {
     c.worker('w1');
     c.worker('w2');
     await c.waitForWorkers('w1', 'w2');
-    const jobId = c.enqueue();
+    const jobId = c.enqueue(['--sync-every', '2']);
 
     const page = await browser.newPage();
     await page.goto(`${base}/login?next=${encodeURIComponent(`/runs/${jobId}`)}`);
@@ -47,8 +50,22 @@ describe('dashboard of a distributed job, in chromium', () => {
     expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('2');
 
     const shards = await page.locator('#shards tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(shards.map((r) => `${r[0]}/${r[1]}/${r[3]}`).sort()).toEqual(['1/0/finished', '1/1/finished', '2/0/finished', '2/1/finished']);
-    for (const r of shards) expect(['w1', 'w2']).toContain(r[2]);
+    // epoch/round/shard/state: every round shows, not only an epoch's last
+    expect(shards.map((r) => `${r[0]}/${r[1]}/${r[2]}/${r[4]}`).sort()).toEqual([1, 2].flatMap((e) => [1, 2].flatMap((r) => [0, 1].map((s) => `${e}/${r}/${s}/finished`))));
+    for (const r of shards) expect(['w1', 'w2']).toContain(r[3]);
+    expect(await page.locator('#timeline .tl-epoch').count()).toBe(2);
+    expect(await page.locator('#timeline .tl-bar.finished').count()).toBe(8);
+
+    // Downloads: the links name the saved model's files; the signed-in browser gets the bytes, no session gets 401.
+    await page.waitForSelector('#files a[data-file="model.json"]');
+    const files = await page.locator('#files a').evaluateAll((as) => as.map((a) => a.getAttribute('data-file')));
+    expect(files).toEqual(expect.arrayContaining(['model.json', 'model.h5', 'weights.bin']));
+    const href = await page.getAttribute('#files a[data-file="model.h5"]', 'href');
+    const got = await page.request.get(`${base}${href}`);
+    expect(got.status()).toBe(200);
+    expect(Buffer.from(await got.body()).equals(readFileSync(join(done.out!, 'model.h5')))).toBe(true);
+    expect((await fetch(`${base}${href}`)).status).toBe(401);
+    expect((await fetch(`${base}/runs/${jobId}/files/..%2F..%2Fetc%2Fpasswd`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(400);
 
     const metrics = await c.client.metrics(jobId) as { testSamples: number };
     const cells = await page.locator('#cm-table td.cm-cell').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
