@@ -4,8 +4,11 @@
 // start to the page showing its data) as JSON. Needs Redis on REDIS_URL / 127.0.0.1
 // and Debian's chromium. Everything it creates lives under its own key prefix and a
 // temp dir, deleted at the end.
-//   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard
-//   serve:  coordinator + 2 workers + a 3-epoch, 2-shard job, the API's dashboard
+//   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard;
+//           the compare page of the two runs
+//   serve:  coordinator + 2 workers + a 3-epoch, 2-shard job with 2 rounds per epoch,
+//           the API's dashboard: the job shown running (its shards pause in epoch 2 on a test
+//           hook: cancel button, epoch 1's timeline), released, then finished (model downloads)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,27 +70,31 @@ try {
   await shoot(page, 'runs-local', `${lbase}/`, 'tr[data-state="running"]');
   await shoot(page, 'run-finished', `${lbase}/runs/tiny-lr-default`, '#cm-table');
   await shoot(page, 'run-live', `${lbase}/runs/tiny-batch-64`, '#loss-chart[data-points="2"]');
+  await shoot(page, 'compare', `${lbase}/compare?ids=tiny-lr-default,tiny-batch-64`, 'body[data-loaded="true"]');
   for (const k of [2, 3]) writeFileSync(join(gate, `epoch-${k}`), '');
   await b.exited;
   await local.close();
 
-  const api = await buildServer({ prefix, token });
+  const api = await buildServer({ prefix, token, modelsDir: join(dir, 'models') });
   const base = await api.listen({ host: '127.0.0.1', port: 0 });
   cli(['coordinator', '--threads', '1', '--models-dir', join(dir, 'models')]);
-  cli(['worker', '--threads', '1', '--id', 'worker-a']);
-  cli(['worker', '--threads', '1', '--id', 'worker-b']);
+  // Each worker's first shard of epoch 2 pauses after its first step until SIGUSR2, so the job is shown running.
+  const hold = { TENSORPOOL_TEST_HOOKS: JSON.stringify([{ at: 'shard-step', epoch: 1, step: 1, pause: true }]) };
+  const workers = [cli(['worker', '--threads', '1', '--id', 'worker-a'], hold), cli(['worker', '--threads', '1', '--id', 'worker-b'], hold)];
   await waitUntil('workers', async () => (await api.queueClient.stats()).workers.length === 2);
   const r = await fetch(`${base}/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ spec: TINY_SPEC, data: 'fashion-mnist', epochs: 3, shards: 2, limit: 2048, testLimit: 1000, batchSize: 32, seed: 7 }) });
+    body: JSON.stringify({ spec: TINY_SPEC, data: 'fashion-mnist', epochs: 3, shards: 2, syncEvery: 2, limit: 2048, testLimit: 1000, batchSize: 32, seed: 7 }) });
   const { jobId } = await r.json();
   await shoot(page, 'login', `${base}/`, 'form.login');
   await page.fill('input[name=token]', token);
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
-  await waitUntil('both workers busy', async () => (await api.queueClient.stats()).workers.filter((w) => w.busy > 0).length === 2);
+  await waitUntil('both workers paused in epoch 2', () => workers.every((w) => w.out().includes('shard-step epoch=1')), () => workers.map((w) => w.out()).join('\n'));
   await shoot(page, 'workers', `${base}/workers`, 'tr[data-worker="worker-b"]');
+  await shoot(page, 'run-distributed-live', `${base}/runs/${jobId}`, '#loss-chart[data-points="1"]');
+  for (const w of workers) w.child.kill('SIGUSR2');
   await page.goto(`${base}/runs/${jobId}`);
   await page.waitForSelector('body[data-ended="true"]', { timeout: 240_000 });
-  await shoot(page, 'run-distributed', `${base}/runs/${jobId}`, 'body[data-ended="true"] #cm-table');
+  await shoot(page, 'run-distributed', `${base}/runs/${jobId}`, 'body[data-ended="true"] #files a[data-file="model.h5"]');
   await shoot(page, 'runs-distributed', `${base}/`, `tr[data-run-id="${jobId}"][data-state="completed"]`);
   await api.close();
   process.stdout.write(`${JSON.stringify({ pageLoad: timings })}\n`);
