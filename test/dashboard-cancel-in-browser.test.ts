@@ -8,7 +8,7 @@
 // cancelled, the page shows it and stops updating; no console errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from '@tensorpool/api';
-import { launchBrowser, type Browser } from '@tensorpool/api/testing/browser';
+import { launchBrowser, signIn, type Browser } from '@tensorpool/api/testing/browser';
 import { Cluster, hooks } from './support/cluster.js';
 
 const token = 'dash-cancel-tok-0123456789';
@@ -48,9 +48,7 @@ describe('cancel button of a distributed job, in chromium', () => {
     expect((await c.client.status(jobId)).state).toBe('running');
 
     const page = await browser.newPage();
-    await page.goto(`${base}/login?next=${encodeURIComponent(`/runs/${jobId}`)}`);
-    await page.fill('input[name=token]', token);
-    await Promise.all([page.waitForURL(`${base}/runs/${jobId}`), page.click('button[type=submit]')]);
+    await signIn(page, base, token, `/runs/${jobId}`);
     await page.waitForSelector('#cancel:visible');
     await page.waitForSelector('#shards tbody tr');
     await page.click('#cancel');

@@ -3,7 +3,7 @@
 // signed in with the token: the run page follows the job over SSE to its end,
 // one curve point per averaged epoch, every shard of every round of every
 // epoch (2 rounds per epoch) finished by w1 or w2 in the table and the
-// timeline, the confusion matrix summing to the job's test count, download
+// timeline (followed live, and again when the page is opened after the end), the confusion matrix summing to the job's test count, download
 // links to the saved model that return its bytes to the signed-in browser and
 // 401 without the session; the list shows it completed; the workers page shows
 // both live workers; no console errors.
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from '@tensorpool/api';
-import { launchBrowser, type Browser } from '@tensorpool/api/testing/browser';
+import { launchBrowser, signIn, type Browser } from '@tensorpool/api/testing/browser';
 import { Cluster } from './support/cluster.js';
 
 const token = 'dash-dist-tok-0123456789';
@@ -40,9 +40,7 @@ describe('dashboard of a distributed job, in chromium', () => {
     const jobId = c.enqueue(['--sync-every', '2']);
 
     const page = await browser.newPage();
-    await page.goto(`${base}/login?next=${encodeURIComponent(`/runs/${jobId}`)}`);
-    await page.fill('input[name=token]', token);
-    await Promise.all([page.waitForURL(`${base}/runs/${jobId}`), page.click('button[type=submit]')]);
+    await signIn(page, base, token, `/runs/${jobId}`);
     await page.waitForSelector('body[data-ended="true"]', { timeout: 240_000 });
     const done = await c.waitForState(jobId);
     expect(done.state, `${done.error}\n${c.logs()}`).toBe('completed');
@@ -66,6 +64,11 @@ describe('dashboard of a distributed job, in chromium', () => {
     expect(Buffer.from(await got.body()).equals(readFileSync(join(done.out!, 'model.h5')))).toBe(true);
     expect((await fetch(`${base}${href}`)).status).toBe(401);
     expect((await fetch(`${base}/runs/${jobId}/files/..%2F..%2Fetc%2Fpasswd`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(400);
+    // Opened after the end: the whole history replays into every part of the page.
+    await page.reload();
+    await page.waitForSelector('body[data-ended="true"]');
+    expect(await page.locator('#shards tbody tr').count()).toBe(8);
+    expect(await page.locator('#timeline .tl-bar.finished').count()).toBe(8);
 
     const metrics = await c.client.metrics(jobId) as { testSamples: number };
     const cells = await page.locator('#cm-table td.cm-cell').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-count'))));

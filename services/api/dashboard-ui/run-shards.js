@@ -13,7 +13,8 @@
 
   function median(xs) {
     const s = [...xs].sort((a, b) => a - b);
-    return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
+    const h = s.length >> 1;
+    return s.length ? (s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2) : 0;
   }
 
   function stragglers(rows) {

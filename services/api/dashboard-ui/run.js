@@ -102,22 +102,27 @@ function onEvent(e) {
   document.dispatchEvent(new CustomEvent('tp-run-event', { detail: e }));
 }
 
-const source = new EventSource(`/runs/${encodeURIComponent(id)}/events`);
-source.addEventListener('open', () => { if (!state.ended) setNotice('live: updates as the run trains'); });
-source.addEventListener('run', (m) => onEvent(JSON.parse(m.data)));
-source.addEventListener('end', (m) => {
-  state.ended = JSON.parse(m.data).state;
-  source.close();
-  const s = document.body.dataset.state || 'ended';
-  setNotice(`this run has ${s === 'running' ? 'ended' : s}: live updates stopped`, s === 'failed' ? 'failed' : 'ended');
-  document.body.dataset.ended = 'true';
-  drawCards();
-  document.dispatchEvent(new CustomEvent('tp-run-end', { detail: state.ended }));
-});
-source.addEventListener('error', () => {
-  if (state.ended) return;
-  // The browser reconnects by itself (with Last-Event-ID); a 401/404 closes it for good.
-  if (source.readyState === EventSource.CLOSED) window.tp.api(`/api/runs/${encodeURIComponent(id)}`).then(() => setNotice('event stream closed', 'ended'), (err) => setNotice(err.message, 'failed'));
-  else setNotice('reconnecting…');
-});
+// Connected once every script of the page has run, so the listeners of
+// run-steps.js, run-shards.js and run-actions.js see the first event too.
+function connect() {
+  const source = new EventSource(`/runs/${encodeURIComponent(id)}/events`);
+  source.addEventListener('open', () => { if (!state.ended) setNotice('live: updates as the run trains'); });
+  source.addEventListener('run', (m) => onEvent(JSON.parse(m.data)));
+  source.addEventListener('end', (m) => {
+    state.ended = JSON.parse(m.data).state;
+    source.close();
+    const s = document.body.dataset.state || 'ended';
+    setNotice(`this run has ${s === 'running' ? 'ended' : s}: live updates stopped`, s === 'failed' ? 'failed' : 'ended');
+    document.body.dataset.ended = 'true';
+    drawCards();
+    document.dispatchEvent(new CustomEvent('tp-run-end', { detail: state.ended }));
+  });
+  source.addEventListener('error', () => {
+    if (state.ended) return;
+    // The browser reconnects by itself (with Last-Event-ID); a 401/404 closes it for good.
+    if (source.readyState === EventSource.CLOSED) window.tp.api(`/api/runs/${encodeURIComponent(id)}`).then(() => setNotice('event stream closed', 'ended'), (err) => setNotice(err.message, 'failed'));
+    else setNotice('reconnecting…');
+  });
+}
+document.addEventListener('DOMContentLoaded', connect);
 setInterval(drawCards, 1000);

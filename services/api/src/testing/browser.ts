@@ -38,3 +38,10 @@ export async function launchBrowser(): Promise<Browser> {
     },
   };
 }
+
+/** Signs `page` in through the login page with `token`, landing on `path`. */
+export async function signIn(page: Page, base: string, token: string, path: string): Promise<void> {
+  await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
+  await page.fill('input[name=token]', token);
+  await Promise.all([page.waitForURL(`${base}${path}`), page.click('button[type=submit]')]);
+}
