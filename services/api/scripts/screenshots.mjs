@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes a screenshot of each dashboard page to docs/screenshots/ (run by hand,
 // not by tests: `pnpm screenshots`), and prints each page's load time (navigation
-// start to the page showing its data) as JSON. Needs Redis on REDIS_URL / 127.0.0.1
+// start to the page showing its data) as JSON, with 11 loads of a finished run page
+// (median, min, max). Needs Redis on REDIS_URL / 127.0.0.1
 // and Debian's chromium. Everything it creates lives under its own key prefix and a
 // temp dir, deleted at the end.
 //   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard;
@@ -69,6 +70,16 @@ try {
   await page.setViewportSize({ width: 1280, height: 800 });
   await shoot(page, 'runs-local', `${lbase}/`, 'tr[data-state="running"]');
   await shoot(page, 'run-finished', `${lbase}/runs/tiny-lr-default`, '#cm-table');
+  // Page load of a finished run page, repeated: navigation to the confusion matrix drawn (every event replayed).
+  const loads = [];
+  for (let i = 0; i < 11; i++) {
+    const t0 = Date.now();
+    await page.goto(`${lbase}/runs/tiny-lr-default`);
+    await page.waitForSelector('#cm-table');
+    loads.push(Date.now() - t0);
+  }
+  loads.sort((x, y) => x - y);
+  timings.runPageLoads = { n: loads.length, medianMs: loads[5], minMs: loads[0], maxMs: loads.at(-1) };
   await shoot(page, 'run-live', `${lbase}/runs/tiny-batch-64`, '#loss-chart[data-points="2"]');
   await shoot(page, 'compare', `${lbase}/compare?ids=tiny-lr-default,tiny-batch-64`, 'body[data-loaded="true"]');
   for (const k of [2, 3]) writeFileSync(join(gate, `epoch-${k}`), '');
