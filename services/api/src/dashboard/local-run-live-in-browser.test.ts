@@ -50,7 +50,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const eventsOf = () => (existsSync(join(out, 'events.jsonl')) ? readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; testSamples?: number }) : []);
+// Whole lines only (each event is one appendFileSync; a file just created is empty).
+const eventsOf = () => (existsSync(join(out, 'events.jsonl')) ? readFileSync(join(out, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; testSamples?: number }) : []);
 
 describe('dashboard of a local run, in chromium', () => {
   it('follows the run live and shows its final state and confusion matrix', async () => {
