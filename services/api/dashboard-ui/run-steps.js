@@ -30,10 +30,14 @@
     accChart.setData([x, acc, smooth(acc, w)]);
     for (const c of ['step-loss-chart', 'step-acc-chart']) document.getElementById(c).dataset.points = String(points.length);
     document.getElementById('no-steps').hidden = points.length > 0;
+    document.getElementById('step-charts').hidden = false;
   }
 
   document.addEventListener('tp-run-event', ({ detail: e }) => {
-    if (e.type === 'run-started') points.length = 0; // a resumed run repeats its history
+    if (e.type === 'run-started') {
+      points.length = 0; // a resumed run repeats its history
+      document.getElementById('step-charts').hidden = e.mode === 'distributed'; // its workers report per shard
+    }
     if (e.type !== 'step' || !(e.steps > 0)) return;
     points.push([(e.epoch - 1) * e.steps + e.step, e.loss, e.accuracy]);
     draw();
