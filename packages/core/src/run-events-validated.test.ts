@@ -9,6 +9,10 @@ describe('run event schema', () => {
   it('accepts a valid event and stamps t when emitting', () => {
     expect(parseRunEvent(epochEnd)).toEqual(epochEnd);
     expect(makeRunEvent({ type: 'run-cancelled' }).t).toBeGreaterThan(0);
+    // A shard's round is 1-based and optional (events written before rounds existed have none).
+    const shard = { t: 1, type: 'shard-started', epoch: 1, shard: 0, worker: 'w' };
+    expect(parseRunEvent({ ...shard, round: 2 })).toEqual({ ...shard, round: 2 });
+    expect(parseRunEvent(shard)).toEqual(shard);
   });
 
   it.each([
@@ -22,6 +26,7 @@ describe('run event schema', () => {
     [{ t: 1, type: 'run-finished', testLoss: 1, testAccuracy: 1, testSamples: 1, labels: [], confusionMatrix: [[-1]], modelDir: null }, 'confusionMatrix.0.0'],
     [{ t: 1, type: 'run-finished', testLoss: 1, testAccuracy: 1, testSamples: 1, labels: Array(1001).fill('a'), confusionMatrix: [], modelDir: null }, 'labels'],
     [{ t: 1, type: 'shard-started', epoch: 1, shard: 0, worker: 'w'.repeat(201) }, 'worker'],
+    [{ t: 1, type: 'shard-finished', epoch: 1, shard: 0, worker: 'w', round: 0, samples: 1, seconds: 1 }, 'round'],
   ])('refuses %j naming %s', (bad, field) => {
     expect(() => parseRunEvent(bad)).toThrow(`bad run event: ${field}`);
   });
