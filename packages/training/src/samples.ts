@@ -67,7 +67,8 @@ async function spritePng(pixels: Uint8Array, n: number, [h, w, c]: [number, numb
     const c0 = (i % cols) * w;
     for (let y = 0; y < h; y++) out.set(pixels.subarray((i * h + y) * w * c, (i * h + y + 1) * w * c), ((r0 + y) * cols * w + c0) * c);
   }
-  return sharp(out, { raw: { width: cols * w, height: rows * h, channels: c as 1 | 3 } }).png().toBuffer();
+  const img = sharp(out, { raw: { width: cols * w, height: rows * h, channels: c as 1 | 3 } });
+  return (c === 1 ? img.toColourspace('b-w') : img).png().toBuffer();
 }
 
 /** samples.json of a model directory, validated, and the images [n, h, w, c] cut from samples.png; null when the model has none. */
@@ -88,7 +89,7 @@ export async function loadSamples(dir: string): Promise<{ index: SamplesIndex; p
   const [h, w, c] = index.shape;
   const n = index.samples.length;
   const rows = Math.max(1, Math.ceil(n / index.columns));
-  const { data, info } = await sharp(join(dir, SAMPLES_PNG), { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await sharp(join(dir, SAMPLES_PNG), { failOn: 'error' }).removeAlpha().toColourspace(c === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true })
     .catch((e: Error) => { throw new DataError(`bad ${SAMPLES_PNG} in ${dir}: ${e.message.split('\n')[0]}`); });
   if (info.width !== index.columns * w || info.height !== rows * h || info.channels !== c) {
     throw new DataError(`bad ${SAMPLES_PNG} in ${dir}: ${info.width}x${info.height}x${info.channels}, samples.json says ${index.columns * w}x${rows * h}x${c}`);
