@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { DEFAULTS } from '@tensorpool/core';
+import { DEFAULTS, isTensorpoolError } from '@tensorpool/core';
 import { loadSamples, SAMPLES_PNG } from '@tensorpool/training';
 import type { RouteAuth } from '../auth.js';
 import type { RunSource } from './source.js';
@@ -44,7 +44,8 @@ export async function registerExplorer(app: FastifyInstance, opts: ExplorerOptio
       scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: DEFAULTS.explorer.uploadBytes }, (_req, body, done) => done(null, body));
     }
     scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-      const s = err.statusCode ?? 500;
+      // Our own errors here are bad files under the root (a tampered samples.json): 422, saying what is wrong.
+      const s = err.statusCode ?? (isTensorpoolError(err) ? 422 : 500);
       const status = s === 503 || (s >= 400 && s < 500) ? s : 500;
       if (status === 500) req.log.error({ err }, 'explorer request failed');
       const message = status === 413 ? `the image is larger than ${DEFAULTS.explorer.uploadBytes} bytes` : status === 500 ? 'internal error' : err.message.split('\n')[0];
