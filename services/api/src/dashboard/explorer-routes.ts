@@ -30,6 +30,8 @@ export interface ExplorerOptions {
 
 const PAGE: RouteAuth = { board: true, page: true };
 const DATA: RouteAuth = { board: true };
+/** The forward pass is a POST (it takes an upload) but changes nothing: a user's session may run it. */
+const COMPUTE: RouteAuth = { board: true, compute: true };
 const ID = '^[A-Za-z0-9._~-]{1,300}$';
 const idParams = { type: 'object', properties: { id: { type: 'string', pattern: ID } }, required: ['id'] } as const;
 const hide = { hide: true };
@@ -80,7 +82,7 @@ export async function registerExplorer(app: FastifyInstance, opts: ExplorerOptio
       return reply.header('content-type', 'image/png').header('cache-control', 'no-store').send(png);
     });
     scope.post<IdReq & { Querystring: { sample?: number } }>('/api/models/:id/explain', {
-      config: DATA, bodyLimit: DEFAULTS.explorer.uploadBytes,
+      config: COMPUTE, bodyLimit: DEFAULTS.explorer.uploadBytes,
       schema: { ...hide, params: idParams, querystring: { type: 'object', properties: { sample: { type: 'integer', minimum: 0, maximum: 255 } }, additionalProperties: false } },
     }, async (req, reply) => {
       const body = req.body;
