@@ -129,12 +129,14 @@ function poolPng(e: Explanation, p: PoolView): Promise<Buffer> {
 /** Writes the PNGs of `e` into `dir` (created); returns their names in order. */
 export async function writeExplanationPngs(dir: string, e: Explanation, inputShape: number[]): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files: [string, Promise<Buffer>][] = [['input.png', inputPng(e, inputShape)]];
-  const k = (i: number) => String(i + 1).padStart(2, '0');
+  const name = (i: number) => `${String(i + 1).padStart(2, '0')}-${e.layers[i].name}.png`;
+  // In forward order: the input, then each conv or pooling step.
+  const files: [string, () => Promise<Buffer>][] = [['input.png', () => inputPng(e, inputShape)]];
   e.layers.forEach((l, i) => {
-    if (l.type === 'conv2d') files.push([`${k(i)}-${l.name}.png`, gridPng(l.values, l.shape)]);
+    const pool = e.pools.find((p) => p.step === i);
+    if (l.type === 'conv2d') files.push([name(i), () => gridPng(l.values, l.shape)]);
+    else if (pool) files.push([name(i), () => poolPng(e, pool)]);
   });
-  for (const p of e.pools) files.push([`${k(p.step)}-${e.layers[p.step].name}.png`, poolPng(e, p)]);
-  for (const [name, png] of files) await writeFileAtomic(join(dir, name), await png);
-  return files.map(([name]) => name);
+  for (const [file, png] of files) await writeFileAtomic(join(dir, file), await png());
+  return files.map(([file]) => file);
 }
