@@ -11,8 +11,8 @@
     if (loaded) return;
     loaded = true;
     const r = await fetch(`/api/runs/${encodeURIComponent(runId)}/samples`, { credentials: 'same-origin' });
-    if (!r.ok) { document.getElementById('samples-note').textContent = '(none saved with this run)'; return; }
-    const s = await r.json();
+    const s = r.ok ? await r.json() : { model: null };
+    if (!s.model) { document.getElementById('samples-note').textContent = '(none saved with this run)'; return; }
     const sprite = new Image();
     sprite.src = `/api/models/${encodeURIComponent(s.model)}/samples.png`;
     await sprite.decode();

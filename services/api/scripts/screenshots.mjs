@@ -4,7 +4,7 @@
 // start to the page showing its data) as JSON. Needs Redis on REDIS_URL / 127.0.0.1
 // and Debian's chromium. Everything it creates lives under its own key prefix and a
 // temp dir, deleted at the end.
-//   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard
+//   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard, the pooling explorer
 //   serve:  coordinator + 2 workers + a 3-epoch, 2-shard job, the API's dashboard
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { TINY_SPEC, waitUntil } from '../dist/testing/runs.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = join(ROOT, 'packages/cli/dist/main.js');
-const OUT = join(ROOT, 'docs/screenshots');
+const OUT = process.env.SCREENSHOTS_OUT ?? join(ROOT, 'docs/screenshots'); // another dir to compare before replacing
 const dir = mkdtempSync(join(tmpdir(), 'tp-screens-'));
 const prefix = `tp-screens-${process.pid}`;
 const token = `screens-${process.pid}-token`;
@@ -66,6 +66,8 @@ try {
   await page.setViewportSize({ width: 1280, height: 800 });
   await shoot(page, 'runs-local', `${lbase}/`, 'tr[data-state="running"]');
   await shoot(page, 'run-finished', `${lbase}/runs/tiny-lr-default`, '#cm-table');
+  // The finished run's model (its directory under the log dir) in the pooling explorer, on its first saved sample.
+  await shoot(page, 'explorer', `${lbase}/explorer?model=tiny-lr-default&sample=0`, 'body[data-state="ready"]');
   await shoot(page, 'run-live', `${lbase}/runs/tiny-batch-64`, '#loss-chart[data-points="2"]');
   for (const k of [2, 3]) writeFileSync(join(gate, `epoch-${k}`), '');
   await b.exited;

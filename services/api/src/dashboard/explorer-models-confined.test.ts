@@ -2,7 +2,7 @@
 // directory): a model outside it, behind a symlink, or named with dot
 // segments or encoded slashes is not listed and answers 404/400, never its
 // data; a run whose run-finished event points at a model outside the root
-// shows no samples; a tampered samples.json is refused, saying why.
+// shows no samples (model null); a tampered samples.json is refused, saying why.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,8 +65,10 @@ describe('explorer models confined to the root', () => {
     expect(((await inside.json()) as { model: string }).model).toBe('a');
     for (const run of ['run-out', 'run-dots']) {
       const r = await fetch(`${base}/api/runs/${run}/samples`);
-      expect(r.status, run).toBe(404);
-      expect(await r.text(), run).not.toContain('secret');
+      expect(r.status, run).toBe(200);
+      const text = await r.text();
+      expect(JSON.parse(text), run).toEqual({ model: null, message: `run ${run} has no saved samples inside the models directory` });
+      expect(text, run).not.toContain('Trouser');
     }
   });
 

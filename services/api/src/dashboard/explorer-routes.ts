@@ -7,7 +7,8 @@
  *   POST /api/models/:id/explain       an uploaded image (body, at most DEFAULTS.explorer.uploadBytes: 413),
  *                                      or ?sample=k, through the model: explorer-wire.ts's binary answer
  *   GET  /api/runs/:id/samples         a finished run's samples and its model's id (its model dir
- *                                      from the run-finished event, only when inside the models root)
+ *                                      from the run-finished event, only when inside the models root;
+ *                                      else `model: null`)
  * The forward pass runs in a worker thread (explorer-thread.ts).
  */
 import { readFile } from 'node:fs/promises';
@@ -99,7 +100,8 @@ export async function registerExplorer(app: FastifyInstance, opts: ExplorerOptio
       const finished = (await opts.source.read(req.params.id, '0')).map((e) => e.event).find((e) => e.type === 'run-finished');
       const m = finished?.type === 'run-finished' && finished.modelDir ? await modelAt(opts.modelsRoot, finished.modelDir) : null;
       const s = m ? await loadSamples(m.dir) : null;
-      if (!m || !s) return reply.code(404).send({ error: 'not_found', message: `run ${req.params.id} has no saved samples${finished ? ' inside the models directory' : ' yet'}` });
+      // A run without samples is no error (the page asks every finished run): 200 with model null.
+      if (!m || !s) return { model: null, message: `run ${req.params.id} has no saved samples${finished ? ' inside the models directory' : ' yet'}` };
       return { model: m.id, ...s.index };
     });
   });
