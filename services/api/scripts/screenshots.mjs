@@ -73,7 +73,7 @@ try {
   await b.exited;
   await local.close();
 
-  const api = await buildServer({ prefix, token });
+  const api = await buildServer({ prefix, token, modelsDir: join(dir, 'models') }); // the coordinator's: the run page finds its samples
   const base = await api.listen({ host: '127.0.0.1', port: 0 });
   cli(['coordinator', '--threads', '1', '--models-dir', join(dir, 'models')]);
   cli(['worker', '--threads', '1', '--id', 'worker-a']);
