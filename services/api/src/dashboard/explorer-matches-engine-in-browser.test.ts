@@ -61,8 +61,10 @@ describe('pooling explorer in chromium', () => {
     expect(d.layers.map((l) => `${l.name}:${l.shape.join('x')}`)).toEqual(['conv2d_1:26x26x8', 'max_pooling2d_1:13x13x8', 'flatten_1:1352', 'dense_1:10']);
     const [conv, pool] = d.layers;
     expect(conv.values.length).toBe(ref.conv.length);
-    conv.values.forEach((v, i) => expect(Math.abs(v - ref.conv[i]), `conv2d_1[${i}]`).toBeLessThan(1e-5));
-    pool.values.forEach((v, i) => expect(Math.abs(v - ref.pool[i]), `max_pooling2d_1[${i}]`).toBeLessThan(1e-5));
+    // float32 rounding apart (the server runs tfjs's wasm backend, the reference the cpu one): within 1e-5 of the layer's largest value.
+    const tol = 1e-5 * Math.max(1, ...Array.from(ref.conv, Math.abs));
+    conv.values.forEach((v, i) => expect(Math.abs(v - ref.conv[i]), `conv2d_1[${i}]`).toBeLessThan(tol));
+    pool.values.forEach((v, i) => expect(Math.abs(v - ref.pool[i]), `max_pooling2d_1[${i}]`).toBeLessThan(tol));
     expect(ref.conv.some((v) => v > 0.01)).toBe(true); // the maps are not all zero
     expect(new Set(Array.from(ref.pool, (v) => v.toFixed(4))).size).toBeGreaterThan(50);
 
