@@ -53,6 +53,34 @@ function convSection(l, step) {
     el('h2', { text: `${l.name}: ${c} feature maps of ${h}×${w}${l.relu ? ' (after ReLU)' : ''}` }), maps);
 }
 
+/** The crop as two tables: input cells (windows outlined, each window's maximum marked) and the output cells they became. */
+function cropTables(p, inValues, outValues, view, n, [y0, x0, y1, x1]) {
+  const [h, w, c] = p.inShape;
+  const ow = p.outShape[1];
+  const maxima = new Set();
+  for (let oy = view.oy; oy < view.oy + n; oy++) for (let ox = view.ox; ox < view.ox + n; ox++) maxima.add(p.argmax[(oy * ow + ox) * c + view.ch]);
+  const inRows = [];
+  for (let y = Math.max(0, y0); y < Math.min(h, y1); y++) {
+    const tds = [];
+    for (let x = Math.max(0, x0); x < Math.min(w, x1); x++) {
+      const i = (y * w + x) * c + view.ch;
+      const cls = [maxima.has(i) ? 'max' : '', (x + p.pad[1] + 1) % p.strides[1] === 0 ? 'wr' : '', (y + p.pad[0] + 1) % p.strides[0] === 0 ? 'wb' : ''].filter(Boolean).join(' ');
+      tds.push(el('td', { class: cls, 'data-index': String(i), text: fmt(inValues[i]) }));
+    }
+    inRows.push(el('tr', {}, ...tds));
+  }
+  const outRows = [];
+  for (let oy = view.oy; oy < view.oy + n; oy++) {
+    const tds = [];
+    for (let ox = view.ox; ox < view.ox + n; ox++) {
+      const i = (oy * ow + ox) * c + view.ch;
+      tds.push(el('td', { class: 'out', 'data-index': String(i), text: fmt(outValues[i]) }));
+    }
+    outRows.push(el('tr', {}, ...tds));
+  }
+  return [el('table', { class: 'crop crop-in' }, el('tbody', {}, ...inRows)), el('div', { class: 'arrow', text: `max ${p.window[0]}×${p.window[1]} →` }), el('table', { class: 'crop crop-out' }, el('tbody', {}, ...outRows))];
+}
+
 /** A MaxPooling2D step: its input channel with a movable crop; the crop's values, windows and maxima next to the output values they became. */
 function poolSection(d, p) {
   const inValues = p.inputStep < 0 ? d.input : d.layers[p.inputStep].values;
@@ -96,29 +124,7 @@ function poolSection(d, p) {
     overview.replaceChildren(el('div', { class: 'map' }, frame, el('span', { text: `${inName} · channel #${view.ch}` })),
       el('div', { class: 'arrow', text: '→' }),
       el('div', { class: 'map' }, mapCanvas(out.values, out.shape, view.ch, scale * p.strides[0], lo, hi), el('span', { text: `${out.name} · channel #${view.ch}` })));
-    // The crop: input cells (windows outlined, each window's maximum marked) and the output cells.
-    const maxima = new Set();
-    for (let oy = view.oy; oy < view.oy + n; oy++) for (let ox = view.ox; ox < view.ox + n; ox++) maxima.add(p.argmax[(oy * ow + ox) * c + view.ch]);
-    const inRows = [];
-    for (let y = Math.max(0, y0); y < Math.min(h, y1); y++) {
-      const tds = [];
-      for (let x = Math.max(0, x0); x < Math.min(w, x1); x++) {
-        const i = (y * w + x) * c + view.ch;
-        const cls = [maxima.has(i) ? 'max' : '', (x + p.pad[1] + 1) % p.strides[1] === 0 ? 'wr' : '', (y + p.pad[0] + 1) % p.strides[0] === 0 ? 'wb' : ''].filter(Boolean).join(' ');
-        tds.push(el('td', { class: cls, 'data-index': String(i), text: fmt(inValues[i]) }));
-      }
-      inRows.push(el('tr', {}, ...tds));
-    }
-    const outRows = [];
-    for (let oy = view.oy; oy < view.oy + n; oy++) {
-      const tds = [];
-      for (let ox = view.ox; ox < view.ox + n; ox++) {
-        const i = (oy * ow + ox) * c + view.ch;
-        tds.push(el('td', { class: 'out', 'data-index': String(i), text: fmt(out.values[i]) }));
-      }
-      outRows.push(el('tr', {}, ...tds));
-    }
-    crops.replaceChildren(el('table', { class: 'crop crop-in' }, el('tbody', {}, ...inRows)), el('div', { class: 'arrow', text: `max ${p.window[0]}×${p.window[1]} →` }), el('table', { class: 'crop crop-out' }, el('tbody', {}, ...outRows)));
+    crops.replaceChildren(...cropTables(p, inValues, out.values, view, n, [y0, x0, y1, x1]));
   }
   channel.addEventListener('change', () => { view.ch = Math.max(0, Math.min(c - 1, Number(channel.value) || 0)); focus(); draw(); });
   zoom.addEventListener('change', () => { view.n = Number(zoom.value); view.oy = Math.min(view.oy, Math.max(0, oh - view.n)); view.ox = Math.min(view.ox, Math.max(0, ow - view.n)); draw(); });
