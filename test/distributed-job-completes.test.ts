@@ -1,7 +1,8 @@
 // A 2-epoch, 2-shard job on a small Fashion-MNIST subset with a coordinator
 // and 2 worker processes completes; status shows each epoch, metrics give a
-// test accuracy well above chance (10%), the model directory is written.
-import { existsSync } from 'node:fs';
+// test accuracy well above chance (10%), the model directory is written,
+// with its sample predictions (misclassified first).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster } from './support/cluster.js';
@@ -46,6 +47,12 @@ describe('distributed training end to end', () => {
     expect(metrics.confusionMatrix).toHaveLength(10);
     expect(existsSync(join(metrics.modelDir, 'model.json'))).toBe(true);
     expect(existsSync(join(metrics.modelDir, 'model.h5'))).toBe(true); // the coordinator's saveModelDir writes Keras's format too
+    // Sample predictions with the model: 32 test images, the misclassified ones (all the confusion matrix counts off its diagonal) first.
+    const samples = JSON.parse(readFileSync(join(metrics.modelDir, 'samples.json'), 'utf8')) as { testSamples: number; misclassified: number; samples: { label: number; predicted: number }[] };
+    const offDiagonal = (metrics.confusionMatrix as number[][]).flatMap((row, i) => row.filter((_, j) => j !== i)).reduce((a, b) => a + b, 0);
+    expect(samples).toMatchObject({ testSamples: 200, misclassified: offDiagonal });
+    expect(samples.samples.map((x) => x.label !== x.predicted)).toEqual(Array.from({ length: 32 }, (_, i) => i < Math.min(32, offDiagonal)));
+    expect(existsSync(join(metrics.modelDir, 'samples.png'))).toBe(true);
 
     // Each shard counted once; only the record, epochs and metrics remain of the job.
     expect(await c.client.redis.get(c.client.keys.shardsDone)).toBe('4');

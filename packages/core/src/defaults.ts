@@ -89,6 +89,12 @@ export const DEFAULTS = {
     fileBytes: 64 << 20, // events.jsonl larger than this is read only up to here
     followPollMs: 500, // `tensorpool dashboard`: how often a run file still being written is re-read
   },
+  /** Sample predictions saved with a model (samples.json + samples.png) and the pooling explorer. */
+  explorer: {
+    samples: 32, // test images saved with a finished model, misclassified first
+    uploadBytes: 4 << 20, // largest image uploaded to the explorer (413 above)
+    pending: 4, // explorer forward passes waiting for its worker thread (503 above)
+  },
 } as const;
 
 export type Defaults = typeof DEFAULTS;

@@ -7,7 +7,7 @@ import { DataError } from '@tensorpool/core';
  * as Keras's load_img(color_mode="grayscale") does; libvips' own b-w
  * conversion is perceptual (L*) and gives different values.
  */
-export async function decodeInto(file: string, [h, w, c]: [number, number, number], out: Uint8Array): Promise<void> {
+export async function decodeInto(file: string | Buffer, [h, w, c]: [number, number, number], out: Uint8Array): Promise<void> {
   const img = sharp(file, { failOn: 'error' }).resize(w, h, { fit: 'fill' }).removeAlpha().toColourspace('srgb');
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   const px = h * w;
@@ -24,13 +24,14 @@ export async function decodeInto(file: string, [h, w, c]: [number, number, numbe
 }
 
 /**
- * Decodes one image file of any size into `out` ([h, w, c] uint8), as image
- * folders are read for training; a file sharp cannot read is a DataError naming it.
+ * Decodes one image file (or its bytes, an upload) of any size into `out`
+ * ([h, w, c] uint8), as image folders are read for training; a file sharp
+ * cannot read is a DataError naming it.
  */
-export async function decodeImage(file: string, shape: [number, number, number], out: Uint8Array): Promise<void> {
+export async function decodeImage(file: string | Buffer, shape: [number, number, number], out: Uint8Array): Promise<void> {
   try {
     await decodeInto(file, shape, out);
   } catch (e) {
-    throw new DataError(`cannot decode image ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    throw new DataError(`cannot decode ${typeof file === 'string' ? `image ${file}` : 'the image'}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
 }

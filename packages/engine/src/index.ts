@@ -5,6 +5,7 @@ export * from './manifest.js';
 export * from './init.js';
 export * from './dropout.js';
 export * from './forward.js';
+export * from './layer-outputs.js';
 export * from './replica.js';
 export * from './adam.js';
 export * from './summary.js';

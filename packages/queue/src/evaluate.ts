@@ -6,12 +6,13 @@
  * After each epoch: the validation hold-out (when the job has a
  * `validationSplit`, see job-splits.ts) and the test split (limited by
  * `testLimit`), reported apart. The last epoch's evaluation is reused for
- * the final test metrics instead of running twice.
+ * the final test metrics instead of running twice. With the model go a few
+ * test images and their predictions, misclassified first (samples.json/.png).
  */
 import { limits } from '@tensorpool/core';
 import { initBackend } from '@tensorpool/engine';
 import type { EvalResult } from '@tensorpool/training';
-import { classMetrics, saveModelDir } from '@tensorpool/training';
+import { classMetrics, saveModelDir, saveSamples } from '@tensorpool/training';
 import type { DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
 import { jobSplits, resolvedNormalization, validationSet } from './job-splits.js';
@@ -110,6 +111,14 @@ export class Evaluator {
     // Saving builds a tfjs-layers model on this (main) thread's backend.
     await (this.backend ??= initBackend());
     await saveModelDir(out, { spec: o.spec, weights, normalization: resolvedNormalization(o), metrics });
+    const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
+    try {
+      trainer.setWeights(weights);
+      const data = await this.dataset(rec);
+      await saveSamples(out, { set: data.test, labels: o.spec.labels, test, normalization: resolvedNormalization(o), predict: (x, n) => trainer.predict(x, n) });
+    } finally {
+      release();
+    }
     return { metrics, out };
   }
 

@@ -9,3 +9,7 @@ export { classMetrics, type ClassMetrics, type EpochRecord } from './metrics.js'
 export { EpochProgress, formatDuration } from './progress.js';
 export { benchTraining, type BenchOptions, type BenchResult } from './bench.js';
 export { RunEventLog, EVENTS_FILE } from './event-log.js';
+export { saveSamples, loadSamples, pickSamples, SAMPLES_JSON, SAMPLES_PNG, type Predict } from './samples.js';
+export { poolWindows, type PoolWindows } from './pool-windows.js';
+export { explain, decodeForModel, type Explanation, type PoolView } from './explain.js';
+export { writeExplanationPngs } from './explain-png.js';

@@ -12,6 +12,7 @@ import { Trainer, checkPositiveInt } from './trainer.js';
 import { CHECKPOINT_DIR, saveCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { classMetrics, type EpochRecord } from './metrics.js';
 import { saveModelDir } from './model-dir.js';
+import { saveSamples } from './samples.js';
 import type { AugmentMode, ProgressInfo } from './types.js';
 
 export interface RunTrainingOptions {
@@ -129,6 +130,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
         spec: o.spec, weights: trainer.getWeights(), normalization: o.normalization, h5: o.h5,
         metrics: { testLoss: test.loss, testAccuracy: test.accuracy, testSamples: test.count, ...cm, history },
       });
+      await saveSamples(o.outDir, { set: o.test, labels: o.spec.labels, test, normalization: o.normalization, predict: (x, n) => trainer.predict(x, n) });
       modelDir = o.outDir;
     }
     return { testLoss: test.loss, testAccuracy: test.accuracy, epochs: history, modelDir, checkpointDir, backend: trainer.backend, threads: trainer.threads, seed: o.seed, interrupted: false };

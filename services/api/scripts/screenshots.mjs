@@ -6,7 +6,7 @@
 // and Debian's chromium. Everything it creates lives under its own key prefix and a
 // temp dir, deleted at the end.
 //   local:  tensorpool train x2 (one finished, one held after epoch 2), tensorpool dashboard;
-//           the compare page of the two runs
+//           the compare page of the two runs; the pooling explorer
 //   serve:  coordinator + 2 workers + a 3-epoch, 2-shard job with 2 rounds per epoch,
 //           the API's dashboard: the job shown running (its shards pause in epoch 2 on a test
 //           hook: cancel button, epoch 1's timeline), released, then finished (model downloads)
@@ -21,7 +21,7 @@ import { TINY_SPEC, waitUntil } from '../dist/testing/runs.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = join(ROOT, 'packages/cli/dist/main.js');
-const OUT = join(ROOT, 'docs/screenshots');
+const OUT = process.env.SCREENSHOTS_OUT ?? join(ROOT, 'docs/screenshots'); // another dir to compare before replacing
 const dir = mkdtempSync(join(tmpdir(), 'tp-screens-'));
 const prefix = `tp-screens-${process.pid}`;
 const token = `screens-${process.pid}-token`;
@@ -80,13 +80,15 @@ try {
   }
   loads.sort((x, y) => x - y);
   timings.runPageLoads = { n: loads.length, medianMs: loads[5], minMs: loads[0], maxMs: loads.at(-1) };
+  // The finished run's model (its directory under the log dir) in the pooling explorer, on its first saved sample.
+  await shoot(page, 'explorer', `${lbase}/explorer?model=tiny-lr-default&sample=0`, 'body[data-state="ready"]');
   await shoot(page, 'run-live', `${lbase}/runs/tiny-batch-64`, '#loss-chart[data-points="2"]');
   await shoot(page, 'compare', `${lbase}/compare?ids=tiny-lr-default,tiny-batch-64`, 'body[data-loaded="true"]');
   for (const k of [2, 3]) writeFileSync(join(gate, `epoch-${k}`), '');
   await b.exited;
   await local.close();
 
-  const api = await buildServer({ prefix, token, modelsDir: join(dir, 'models') });
+  const api = await buildServer({ prefix, token, modelsDir: join(dir, 'models') }); // the coordinator's: the run page finds its samples
   const base = await api.listen({ host: '127.0.0.1', port: 0 });
   cli(['coordinator', '--threads', '1', '--models-dir', join(dir, 'models')]);
   // Each worker's first shard of epoch 2 pauses after its first step until SIGUSR2, so the job is shown running.

@@ -14,6 +14,7 @@
  *                     itself refuses cross-site requests (dashboard/run-actions.ts)
  *   { page: true }    with board: a dashboard page; a 401 to a browser (Accept: text/html)
  *                     is an HTML page that sends it to /login
+ *   { compute: true } with board: a POST that changes nothing (the pooling explorer), no admin role needed
  *   anything else     bearer header with the API token or the admin token
  * With no API token configured the non-public routes are open (`serve` allows
  * that only on loopback or with --insecure-no-auth), board mutations still
@@ -31,6 +32,8 @@ export interface RouteAuth {
   page?: boolean;
   /** With board: a change a signed-in user may make from the dashboard (cancel), checked against cross-site use by its route. */
   action?: boolean;
+  /** With board: a POST that changes nothing (the explorer's forward pass), open to a user session like a GET. */
+  compute?: boolean;
 }
 
 declare module 'fastify' {
@@ -104,7 +107,7 @@ export function authHook(cfg: ApiConfig, sessions: SessionStore) {
       }
       role = 'user'; // no API token: open (loopback or --insecure-no-auth)
     }
-    if (route.board && !route.action && !READ_METHODS.has(req.method) && role !== 'admin') {
+    if (route.board && !route.action && !route.compute && !READ_METHODS.has(req.method) && role !== 'admin') {
       return send(reply, 403, 'forbidden', cfg.adminToken === undefined
         ? 'the queue dashboard is read-only: start the API with TENSORPOOL_ADMIN_TOKEN to change queues'
         : 'changing queues from the dashboard needs the admin token (TENSORPOOL_ADMIN_TOKEN)');

@@ -21,6 +21,7 @@ import { prometheusRegistry } from './prometheus.js';
 import { SessionStore } from './session.js';
 import { registerDashboard } from './dashboard/routes.js';
 import { RedisSource } from './dashboard/redis-source.js';
+import { registerExplorer } from './dashboard/explorer-routes.js';
 
 export type { ApiOptions } from './config.js';
 
@@ -86,7 +87,9 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
     inUse: (id) => client.datasetInUse(id),
   });
   await registerBoard(app, client, { readOnly: cfg.adminToken === undefined, bodyBytes: cfg.bodyBytes });
-  await registerDashboard(app, new RedisSource(client, modelsDir(opts.modelsDir)));
+  const runs = new RedisSource(client, modelsDir(opts.modelsDir));
+  await registerDashboard(app, runs);
+  await registerExplorer(app, { modelsRoot: modelsDir(opts.modelsDir), source: runs });
 
   const out = app as unknown as ApiServer;
   Object.assign(out, { queueClient: client, apiConfig: cfg, routeList });

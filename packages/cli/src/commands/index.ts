@@ -15,6 +15,7 @@ import { register as datasetCmd } from './dataset.js';
 import { register as healthCmd } from './health.js';
 import { register as exportCmd } from './export.js';
 import { register as dashboardCmd } from './dashboard.js';
+import { register as visualizeCmd } from './visualize.js';
 
 /**
  * Each command lives in its own file and exports `register(program)`.
@@ -22,7 +23,7 @@ import { register as dashboardCmd } from './dashboard.js';
  */
 type Register = (program: Command) => void;
 
-const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd, exportCmd, dashboardCmd];
+const registers: Register[] = [summary, coordinatorCmd, workerCmd, serveCmd, enqueueCmd, statusCmd, metricsCmd, cancelCmd, trainCmd, evaluateCmd, predictCmd, benchCmd, datasetCmd, healthCmd, exportCmd, dashboardCmd, visualizeCmd];
 
 export function registerCommands(program: Command): void {
   for (const register of registers) register(program);
