@@ -113,6 +113,10 @@ describe('infra/k8s', () => {
     const cfg = objs.find((o) => o.kind === 'ConfigMap')!.data!;
     for (const name of ['coordinator', 'worker']) {
       expect(container(objs, name).volumeMounts.find((m: { name: string }) => m.name === 'datasets')).toMatchObject({ mountPath: cfg.TENSORPOOL_DATA_ROOT, readOnly: true });
+      // The dataset cache (TENSORPOOL_CACHE_DIR=/cache in the image) is writable: the root filesystem is not.
+      const cache = container(objs, name).volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/cache');
+      expect(cache?.readOnly, name).toBeFalsy();
+      expect(cache, name).toBeDefined();
     }
     // A worker given SIGTERM has time to finish its shard, as long under compose as here.
     const grace = workload(objs, 'worker').spec!.template.spec.terminationGracePeriodSeconds as number;
