@@ -12,7 +12,7 @@
  */
 import { JobError } from '@tensorpool/core';
 import { subset, validationIndices, type DatasetSplits, type ImageSet } from '@tensorpool/data';
-import { channelStats, expandOffline, type Normalization } from '@tensorpool/preprocessing';
+import { channelStats, type Normalization } from '@tensorpool/preprocessing';
 import type { JobOptions } from './schema.js';
 
 export interface JobSplits {
@@ -56,14 +56,9 @@ export function resolvedNormalization(o: Pick<JobOptions, 'normalization'>): Nor
 }
 
 /**
- * What a shard trains on. `augment: 'offline'` expands the shard's own
- * samples on the worker (each rotated -20..+20 degrees in 5 degree steps, each
- * also mirrored: 18 per sample, as `train --augment offline`), deterministic
- * (no randomness in the expansion; the trainer's visiting order is
- * epochOrder(seed, epoch) over the expansion). Costs 18 x the shard's bytes
- * while it trains. Otherwise the shard's indices into data.train.
+ * What a shard trains on without offline augmentation: its indices into
+ * data.train (`augment: 'offline'`: offline-expansion.ts, once per job per worker).
  */
-export function shardTrainingSet(data: DatasetSplits, indices: Int32Array, augment: JobOptions['augment']): { train: ImageSet; indices?: Int32Array } {
-  if (augment !== 'offline') return { train: data.train, indices };
-  return { train: expandOffline(subset(data.train, indices)) };
+export function shardTrainingSet(data: DatasetSplits, indices: Int32Array): { train: ImageSet; indices: Int32Array } {
+  return { train: data.train, indices };
 }
