@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'batch size per shard step', num('--batch-size'), DEFAULTS.batchSize)
     .option('--seed <n>', 'seed of initial weights, shuffles, dropout, augmentation', num('--seed'), DEFAULTS.seed)
     .option('--lr <x>', 'Adam learning rate', num('--lr', false), DEFAULTS.learningRate)
-    .option('--augment <mode>', 'none | online | offline (each shard expanded 18x on its worker, as train --augment offline)', DEFAULTS.augment)
+    .option('--augment <mode>', 'none | online | offline (each sample expanded 18x on the workers, once per job, as train --augment offline)', DEFAULTS.augment)
     .option('--normalization <n>', 'div256 | div255 | mean-std (measured on the training split when the job starts)', DEFAULTS.normalization)
     .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
     .option('--sync-every <R>', `rounds per epoch: shards average every 1/R of their epoch, 1..64 (default ${DEFAULTS.syncEvery} from ${DEFAULTS.syncFromShards} shards on, else 1)`, num('--sync-every'))
