@@ -79,6 +79,8 @@ async function startWorker(o: FirstShardOptions, cacheDir: string): Promise<Star
       if (/tensorpool-test-hook: shard-step epoch=0 shard=0 step=1 .*paused/.test(err)) resolve(seconds(t0));
     });
     void exited.then((code) => reject(new Error(`worker exited (${code}) before its first step: ${err}`)));
+    // Never left behind: a worker that has not trained a step in 10 minutes is killed (and reported by `exited`).
+    setTimeout(() => child.kill('SIGKILL'), 600_000).unref();
   });
   return { seconds: s, fromReady: s - ready, readyToData: data - ready, stop };
 }
