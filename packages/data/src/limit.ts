@@ -52,20 +52,29 @@ export function classQuotas(sizes: readonly number[], names: readonly string[], 
   return quotas;
 }
 
+/**
+ * Sorts sample indices of `set` into content order: by FNV-1a hash of the
+ * pixels, then by the pixel bytes. The same samples come out in the same order
+ * whatever order they came in (equal pixels are the same sample to training).
+ */
+export function sortByContent(set: ImageSet, members: number[]): void {
+  const per = sampleBytes(set);
+  const pixels = (i: number) => set.images.subarray(i * per, (i + 1) * per);
+  const hash = new Map(members.map((i) => [i, fnv1a(pixels(i))]));
+  members.sort((a, b) => hash.get(a)! - hash.get(b)! || compareBytes(pixels(a), pixels(b)));
+}
+
 /** Indices (ascending) of the `count` samples `limitSamples` keeps. */
 export function limitIndices(set: ImageSet, count: number): Int32Array {
   if (!Number.isSafeInteger(count) || count < 0) throw new UsageError(`limit must be a non-negative integer, got ${count}`);
   if (count >= set.n) return Int32Array.from({ length: set.n }, (_, i) => i);
-  const per = sampleBytes(set);
-  const pixels = (i: number) => set.images.subarray(i * per, (i + 1) * per);
   const byClass: number[][] = set.classes.map(() => []);
   for (let i = 0; i < set.n; i++) byClass[set.labels[i]].push(i);
   const quotas = classQuotas(byClass.map((m) => m.length), set.classes, count);
   const keep: number[] = [];
   byClass.forEach((members, c) => {
     if (quotas[c] === 0) return;
-    const hash = new Map(members.map((i) => [i, fnv1a(pixels(i))]));
-    members.sort((a, b) => hash.get(a)! - hash.get(b)! || compareBytes(pixels(a), pixels(b)));
+    sortByContent(set, members);
     keep.push(...members.slice(0, quotas[c]));
   });
   return Int32Array.from(keep).sort();

@@ -26,7 +26,7 @@ export function jobSplits(data: DatasetSplits, o: Pick<JobOptions, 'validationSp
   const n = data.train.n;
   const fraction = o.validationSplit ?? 0;
   if (fraction === 0) return { trainIndices: Int32Array.from({ length: n }, (_, i) => i), validationIndices: new Int32Array(0) };
-  const r = validationIndices(data.train.labels, data.train.classes.length, fraction, o.seed);
+  const r = validationIndices(data.train.labels, data.train.classes.length, fraction, o.seed, data.train);
   if (r.train.length === 0) throw new JobError(`validationSplit: ${fraction} leaves no training samples of ${n}`);
   return { trainIndices: r.train, validationIndices: r.validation };
 }

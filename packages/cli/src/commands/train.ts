@@ -77,7 +77,7 @@ function checkNormalizationFlag(flag: string): void {
  */
 function splitValidation(train: ImageSet, fraction: number, seed: number): { train: ImageSet; validation?: ImageSet } {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--validation-split must be in [0, 1), got ${fraction}`);
-  const r = validationIndices(train.labels, train.classes.length, fraction, seed);
+  const r = validationIndices(train.labels, train.classes.length, fraction, seed, train);
   if (r.validation.length === 0) return { train };
   if (r.train.length === 0) throw new UsageError(`--validation-split ${fraction} leaves no training samples`);
   return { train: subset(train, r.train), validation: subset(train, r.validation) };
