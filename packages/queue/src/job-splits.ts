@@ -4,7 +4,8 @@
  *
  *   trainIndices  indices into data.train that are trained on (sharded per epoch)
  *   validation    `validationSplit` of the training split, held out by a seeded,
- *                 stratified draw (validationIndices); never the test split
+ *                 stratified draw over the images in content order (validationIndices:
+ *                 the same images as `train --validation-split`); never the test split
  *   test          data.test
  *
  * A pure function of (dataset, validationSplit, seed), so every worker and
