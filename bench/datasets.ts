@@ -5,10 +5,12 @@
  *    Redis, against a plain loadDataset of the same folder;
  *  - a 60,000-image 28x28 dataset (Fashion-MNIST's train set when installed,
  *    else synthetic) made ready on a worker: cold cache (fetch, verify, write,
- *    read) against warm cache (read only).
+ *    read) against warm cache (read only): the time until the dataset is ready,
+ *    and the time until a fresh worker process ends the first training step of
+ *    its first shard (first-shard.ts).
  * Uses REDIS_URL under its own prefix, deleted afterwards. Prints one JSON line.
  *
- *   npx tsc -b bench && node bench/dist/datasets.js [--images 6000]
+ *   pnpm --silent build && node bench/dist/datasets.js [--images 6000]   (--images 0: cache part only; --trials 2 per side)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { loadDataset, type DatasetSplits } from '@tensorpool/data';
 import { DatasetCache, pushDataset, RedisDatasetStore } from '@tensorpool/datasets';
+import { firstShardBench } from './first-shard.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +29,8 @@ const N = arg('images', 6000);
 const CLASSES = 6;
 const work = mkdtempSync(join(tmpdir(), 'tp-bench-datasets-'));
 const prefix = `tp-bench-datasets-${process.pid}`;
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = new Redis(redisUrl);
 const store = new RedisDatasetStore(redis, { prefix, budgetBytes: 8 * 1024 ** 3 });
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -80,7 +84,7 @@ async function sixtyThousand(): Promise<DatasetSplits> {
   }
 }
 
-async function cacheBench(): Promise<Record<string, number | string>> {
+async function cacheBench(): Promise<Record<string, unknown>> {
   const d = await sixtyThousand();
   const r = await pushDataset(store, d, {});
   const dir = join(work, 'cache');
@@ -91,11 +95,16 @@ async function cacheBench(): Promise<Record<string, number | string>> {
   const warm = await new DatasetCache(store, { dir }).open(r.dataset);
   const warmS = seconds(t0);
   if (!cold.fetched || warm.fetched) throw new Error('cache bench: expected a cold then a warm open');
-  return { dataset: d.source.split(' (')[0], images: d.train.n, bytes: r.bytes, coldSeconds: round(coldS, 3), warmSeconds: round(warmS, 3), coldOverWarm: round(coldS / warmS, 1) };
+  const firstShard = await firstShardBench({ redisUrl, prefix, dataset: r.dataset, work, warmDir: dir, trials: arg('trials', 2) });
+  return {
+    dataset: d.source.split(' (')[0], images: d.train.n, bytes: r.bytes,
+    ready: { coldSeconds: round(coldS, 3), warmSeconds: round(warmS, 3), coldOverWarm: round(coldS / warmS, 1) },
+    firstShard,
+  };
 }
 
 try {
-  const push = await pushBench();
+  const push = N > 0 ? await pushBench() : undefined; // --images 0: the cache part only
   const cache = await cacheBench();
   process.stdout.write(`${JSON.stringify({ push, cache })}\n`);
 } finally {

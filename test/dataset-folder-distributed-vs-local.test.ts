@@ -131,6 +131,9 @@ describe('an image folder pushed once, trained on by workers with no shared volu
     }
     const metrics = json(c.cli(['metrics', jobId, '--json']));
     expect(metrics.testSamples).toBe(pushed.test);
+    // The saved model, in the coordinator's models dir, loads for evaluate/predict.
+    expect(metrics.modelDir).toBe(join(c.dir, 'models', jobId));
+    expect(readdirSync(metrics.modelDir as string)).toEqual(expect.arrayContaining(['model.json', 'weights.bin']));
     const norm = metrics.normalization as { mean: number[]; std: number[] };
     expect(norm.mean).toHaveLength(3);
     expect(norm.std.every((s) => s > 10)).toBe(true);

@@ -15,6 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { parseBytes } from '@tensorpool/datasets';
 import { createKeys } from '@tensorpool/queue';
 import { parseCompose } from './support/compose-file.js';
 
@@ -113,7 +114,17 @@ describe('infra/k8s', () => {
     const cfg = objs.find((o) => o.kind === 'ConfigMap')!.data!;
     for (const name of ['coordinator', 'worker']) {
       expect(container(objs, name).volumeMounts.find((m: { name: string }) => m.name === 'datasets')).toMatchObject({ mountPath: cfg.TENSORPOOL_DATA_ROOT, readOnly: true });
+      // The dataset cache (TENSORPOOL_CACHE_DIR=/cache in the image) is writable: the root filesystem is not.
+      const cache = container(objs, name).volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/cache');
+      expect(cache?.readOnly, name).toBeFalsy();
+      expect(cache, name).toBeDefined();
     }
+    // Redis: noeviction, and room for the dataset store's budget below its memory limit.
+    const redisArgs = container(objs, 'redis').args as string[];
+    expect(redisArgs[redisArgs.indexOf('--maxmemory-policy') + 1]).toBe('noeviction');
+    const maxmemory = Number(/^(\d+)mb$/.exec(redisArgs[redisArgs.indexOf('--maxmemory') + 1])![1]) * 1024 ** 2;
+    expect(maxmemory).toBeGreaterThanOrEqual(parseBytes(cfg.TENSORPOOL_DATASET_STORE_BYTES, 'budget'));
+    expect(maxmemory).toBeLessThan(parseBytes(container(objs, 'redis').resources.limits.memory.replace(/i$/, 'iB'), 'limit'));
     // A worker given SIGTERM has time to finish its shard, as long under compose as here.
     const grace = workload(objs, 'worker').spec!.template.spec.terminationGracePeriodSeconds as number;
     expect(grace).toBeGreaterThanOrEqual(60);

@@ -58,7 +58,7 @@ if [ "$down" = 1 ]; then
     podman rm -f "${names[@]}" >/dev/null
   done
   podman network exists "$net" && podman network rm "$net" >/dev/null
-  log "$project: down (volume $project-redis-data kept)"
+  log "$project: down (volumes $project-redis-data and the *-cache dataset caches kept)"
   exit 0
 fi
 
@@ -97,13 +97,13 @@ if ! podman container exists "$redis"; then
   podman run -d --name "$redis" --network "$net" --network-alias redis --label "tensorpool.project=$project" \
     --label tensorpool.role=redis --restart "$restart" ${redis_port:+--publish "127.0.0.1:${redis_port/#0/}:6379"} --volume "$project-redis-data:/data" \
     --health-cmd 'redis-cli ping' --health-interval 5s \
-    "$TP_REDIS_IMAGE" redis-server --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --protected-mode no >/dev/null
+    "$TP_REDIS_IMAGE" redis-server --appendonly yes --appendfsync everysec --maxmemory 6gb --maxmemory-policy noeviction --protected-mode no >/dev/null
 fi
 wait_healthy "$redis"
 
 if ! podman container exists "$project-coordinator"; then
   podman run -d --name "$project-coordinator" --hostname "$project-coordinator" --label tensorpool.role=coordinator \
-    "${common[@]}" --volume "$models:/models:U" --stop-timeout 120 "$image" coordinator --models-dir /models >/dev/null
+    "${common[@]}" --volume "$models:/models:U" --volume "$project-coordinator-cache:/cache:U" --stop-timeout 120 "$image" coordinator --models-dir /models >/dev/null
 fi
 if ! podman container exists "$project-api"; then
   if [ "$port" = 0 ]; then publish=127.0.0.1::8080; else publish=$port:8080; fi
@@ -115,7 +115,8 @@ fi
 for i in $(seq 1 "$workers"); do
   w=$(worker_name "$i")
   podman container exists "$w" && continue
-  podman run -d --name "$w" --hostname "$w" --label tensorpool.role=worker "${common[@]}" --stop-timeout 900 \
+  # Its dataset cache (store datasets fetched by id) in a volume named after it: kept when it is recreated.
+  podman run -d --name "$w" --hostname "$w" --label tensorpool.role=worker "${common[@]}" --volume "$w-cache:/cache:U" --stop-timeout 900 \
     "$image" worker --threads "$threads" --id "$w" >/dev/null
 done
 for w in $(running_workers); do

@@ -11,7 +11,7 @@ export interface ComposeService {
   image?: string;
   command?: string[];
   volumes?: (string | { target: string; source?: string; read_only?: boolean })[];
-  ports?: string[];
+  ports?: (string | { host_ip?: string; published: string | number; target: number })[];
   container_name?: string;
   environment?: Record<string, string>;
   build?: { context: string; dockerfile: string };

@@ -2,6 +2,7 @@ export * from './types.js';
 export { loadDataset } from './load-dataset.js';
 export { shardIndices, epochOrder } from './shard.js';
 export { subset, head, sampleBytes } from './subset.js';
+export { limitSamples, limitIndices, classQuotas } from './limit.js';
 export { splitIndices, validationIndices, type SplitIndices } from './split.js';
 export { sharedBytes, toShared } from './shared.js';
 export { readIdx, type IdxArray } from './idx.js';

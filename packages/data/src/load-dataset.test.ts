@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 
 describe('loadDataset', () => {
-  it('dispatches fashion-mnist, folders and .npz, with limit as a shared view of the first samples', async () => {
+  it('dispatches fashion-mnist, folders and .npz, with limit keeping N samples (limit.ts) in shared memory', async () => {
     const f = await loadDataset('fashion-mnist', { dataDir: fmnist, limit: 2 });
     expect(f.train.n).toBe(2);
     expect(Array.from(f.train.labels)).toEqual([9, 8]);

@@ -11,7 +11,7 @@ import { DataError } from '@tensorpool/core';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadImageFolder } from './image-folder.js';
 import { loadNpy, loadNpz } from './npz.js';
-import { head } from './subset.js';
+import { limitSamples } from './limit.js';
 import type { DatasetSplits, LoadOptions } from './types.js';
 
 async function loadAny(ref: string, opts: LoadOptions): Promise<DatasetSplits> {
@@ -28,10 +28,10 @@ async function loadAny(ref: string, opts: LoadOptions): Promise<DatasetSplits> {
   throw new DataError(`dataset '${ref}' is a file of unknown kind: expected 'fashion-mnist', an image folder (root/<label>/*.jpg) or a .npz file`);
 }
 
-/** Loads a dataset; `limit` / `testLimit` keep the first N samples as zero-copy views. */
+/** Loads a dataset; `limit` / `testLimit` keep N samples of each split by the rule of limit.ts (per class, by content). */
 export async function loadDataset(ref: string, opts: LoadOptions = {}): Promise<DatasetSplits> {
   const d = await loadAny(ref, opts);
-  if (opts.limit !== undefined) d.train = head(d.train, opts.limit);
-  if (opts.testLimit !== undefined) d.test = head(d.test, opts.testLimit);
+  if (opts.limit !== undefined) d.train = limitSamples(d.train, opts.limit);
+  if (opts.testLimit !== undefined) d.test = limitSamples(d.test, opts.testLimit);
   return d;
 }

@@ -5,6 +5,8 @@
  * sample order, so the result depends only on (labels, testFraction, seed).
  */
 import { Random, UsageError } from '@tensorpool/core';
+import { sortByContent } from './limit.js';
+import type { ImageSet } from './types.js';
 
 /** Names the split's random streams apart from epoch shuffles (Random(seed, epoch)). */
 const SPLIT_STREAM = 0x73706c74; // "splt"
@@ -16,7 +18,7 @@ export interface SplitIndices {
   test: Int32Array;
 }
 
-export function splitIndices(labels: ArrayLike<number>, numClasses: number, testFraction: number, seed: number, stream = SPLIT_STREAM): SplitIndices {
+export function splitIndices(labels: ArrayLike<number>, numClasses: number, testFraction: number, seed: number, stream = SPLIT_STREAM, order?: (members: number[]) => void): SplitIndices {
   if (!(testFraction >= 0 && testFraction < 1)) throw new UsageError(`testFraction must be in [0, 1), got ${testFraction}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`seed must be a non-negative integer, got ${seed}`);
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
@@ -25,6 +27,7 @@ export function splitIndices(labels: ArrayLike<number>, numClasses: number, test
   let nTest = 0;
   byClass.forEach((members, c) => {
     const k = Math.round(members.length * testFraction);
+    order?.(members);
     new Random(seed, stream, c).shuffle(members);
     for (let j = 0; j < k; j++) isTest[members[j]] = 1;
     nTest += k;
@@ -46,9 +49,15 @@ export function splitIndices(labels: ArrayLike<number>, numClasses: number, test
  * as the test split, on its own random streams. Returns indices into the
  * training split: `train` (what is trained on) and `validation`, both in
  * the split's order. Never touches the test split.
+ *
+ * Given the split's images (`set`), each class is put in content order
+ * (limit.ts sortByContent) before the seeded shuffle, so the same images are
+ * held out whatever the order of the split: a local folder (file order) and
+ * its stored copy (canonical order) give the same validation set.
  */
-export function validationIndices(labels: ArrayLike<number>, numClasses: number, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+export function validationIndices(labels: ArrayLike<number>, numClasses: number, fraction: number, seed: number, set?: ImageSet): { train: Int32Array; validation: Int32Array } {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`validationSplit must be in [0, 1), got ${fraction}`);
-  const { train, test } = splitIndices(labels, numClasses, fraction, seed, VALIDATION_STREAM);
+  const order = set ? (members: number[]) => sortByContent(set, members) : undefined;
+  const { train, test } = splitIndices(labels, numClasses, fraction, seed, VALIDATION_STREAM, order);
   return { train, validation: test };
 }

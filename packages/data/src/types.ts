@@ -66,8 +66,8 @@ export interface LoadOptions extends ImageFolderOptions, NumpyOptions {
   fashionMnist?: FashionMnistOptions;
   /** Same as fashionMnist.dataDir (CLI --data-dir). */
   dataDir?: string;
-  /** Keep only the first N training samples (a zero-copy view). */
+  /** Keep only N training samples: per class, by content (limit.ts; the same images wherever the split is loaded). */
   limit?: number;
-  /** Keep only the first N test samples (a zero-copy view). */
+  /** Keep only N test samples, by the same rule. */
   testLimit?: number;
 }

@@ -4,10 +4,11 @@
  *  - shape: must equal the stored shape (images were resized at push time);
  *  - classes: the stored class names in the caller's order (labels remapped,
  *    images untouched); the same set of names is required;
- *  - limit / testLimit: the first N samples, zero-copy views (`head`).
+ *  - limit / testLimit: N samples by the rule `loadDataset` applies (limitSamples:
+ *    per class, by content, so the same images as a local load of the folder).
  */
 import { DataError } from '@tensorpool/core';
-import { head, sharedBytes, type DatasetSplits, type ImageSet } from '@tensorpool/data';
+import { limitSamples, sharedBytes, type DatasetSplits, type ImageSet } from '@tensorpool/data';
 
 export interface SelectOptions {
   shape?: readonly [number, number, number] | readonly number[];
@@ -35,7 +36,7 @@ export function selectSplits(d: DatasetSplits, opts: SelectOptions, what: string
     train = reorder(train, want);
     test = reorder(test, want);
   }
-  if (opts.limit !== undefined) train = head(train, opts.limit);
-  if (opts.testLimit !== undefined) test = head(test, opts.testLimit);
+  if (opts.limit !== undefined) train = limitSamples(train, opts.limit);
+  if (opts.testLimit !== undefined) test = limitSamples(test, opts.testLimit);
   return { ...d, train, test };
 }

@@ -4,7 +4,8 @@
  *
  *   trainIndices  indices into data.train that are trained on (sharded per epoch)
  *   validation    `validationSplit` of the training split, held out by a seeded,
- *                 stratified draw (validationIndices); never the test split
+ *                 stratified draw over the images in content order (validationIndices:
+ *                 the same images as `train --validation-split`); never the test split
  *   test          data.test
  *
  * A pure function of (dataset, validationSplit, seed), so every worker and
@@ -12,7 +13,7 @@
  */
 import { JobError } from '@tensorpool/core';
 import { subset, validationIndices, type DatasetSplits, type ImageSet } from '@tensorpool/data';
-import { channelStats, expandOffline, type Normalization } from '@tensorpool/preprocessing';
+import { channelStats, type Normalization } from '@tensorpool/preprocessing';
 import type { JobOptions } from './schema.js';
 
 export interface JobSplits {
@@ -26,7 +27,7 @@ export function jobSplits(data: DatasetSplits, o: Pick<JobOptions, 'validationSp
   const n = data.train.n;
   const fraction = o.validationSplit ?? 0;
   if (fraction === 0) return { trainIndices: Int32Array.from({ length: n }, (_, i) => i), validationIndices: new Int32Array(0) };
-  const r = validationIndices(data.train.labels, data.train.classes.length, fraction, o.seed);
+  const r = validationIndices(data.train.labels, data.train.classes.length, fraction, o.seed, data.train);
   if (r.train.length === 0) throw new JobError(`validationSplit: ${fraction} leaves no training samples of ${n}`);
   return { trainIndices: r.train, validationIndices: r.validation };
 }
@@ -56,14 +57,9 @@ export function resolvedNormalization(o: Pick<JobOptions, 'normalization'>): Nor
 }
 
 /**
- * What a shard trains on. `augment: 'offline'` expands the shard's own
- * samples on the worker (each rotated -20..+20 degrees in 5 degree steps, each
- * also mirrored: 18 per sample, as `train --augment offline`), deterministic
- * (no randomness in the expansion; the trainer's visiting order is
- * epochOrder(seed, epoch) over the expansion). Costs 18 x the shard's bytes
- * while it trains. Otherwise the shard's indices into data.train.
+ * What a shard trains on without offline augmentation: its indices into
+ * data.train (`augment: 'offline'`: offline-expansion.ts, once per job per worker).
  */
-export function shardTrainingSet(data: DatasetSplits, indices: Int32Array, augment: JobOptions['augment']): { train: ImageSet; indices?: Int32Array } {
-  if (augment !== 'offline') return { train: data.train, indices };
-  return { train: expandOffline(subset(data.train, indices)) };
+export function shardTrainingSet(data: DatasetSplits, indices: Int32Array): { train: ImageSet; indices: Int32Array } {
+  return { train: data.train, indices };
 }

@@ -1,10 +1,11 @@
 // Long-lived processes hold bounded state: the LRU evicts the least recently
 // used entries beyond its budget, and the dataset cache keeps decoded sets
-// within its byte budget, sharing one copy between jobs that differ only in
-// `limit`/`testLimit`.
+// within its byte budget, decoding once for jobs that differ only in
+// `limit`/`testLimit` and selecting each limit once.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LruCache } from './lru.js';
+import { limitSamples } from '@tensorpool/data';
 import { DatasetCache } from './datasets.js';
 import { tmpDir, writeNpz } from './fixtures.test-util.js';
 
@@ -48,15 +49,19 @@ describe('DatasetCache', () => {
     expect(cache.bytes).toBe(6800);
   });
 
-  it('serves limit/testLimit as views of one cached set', async () => {
+  it('selects a limit once (limitSamples, as train --limit) and caches it beside the one decoded set', async () => {
     const cache = new DatasetCache(8000);
     const full = await cache.get(req('a.npz'), dir);
     const some = await cache.get(req('a.npz', 10), dir);
     const other = await cache.get(req('a.npz', 20), dir);
-    expect(cache.keys()).toHaveLength(1);
+    expect(cache.keys()).toHaveLength(3);
     expect(some.train.n).toBe(10);
     expect(other.train.n).toBe(20);
-    expect(some.train.images.buffer).toBe(full.train.images.buffer);
+    expect(some.train.images).toEqual(limitSamples(full.train, 10).images);
+    expect(some.test).toBe(full.test); // no testLimit: the cached split itself
+    expect(await cache.get(req('a.npz', 10), dir)).toBe(some); // the next shard does not select again
+    // The whole set, then each limited one: 10 and 20 train samples of 17 bytes plus the shared test split of 1700.
+    expect(cache.bytes).toBe(3400 + (170 + 1700) + (340 + 1700));
   });
 
   it('does not keep a set larger than the whole budget', async () => {

@@ -85,7 +85,7 @@ export function jobPayloadSchema(l: Limits = currentLimits()) {
         .gt(0, { error: (i) => `must be > 0, got ${String(i.input)}` })
         .max(l.learningRate, { error: (i) => `must be <= ${l.learningRate}, got ${String(i.input)}` })
         .default(DEFAULTS.learningRate),
-      /** 'offline': each shard's samples expanded 18x on the worker (job-splits.ts shardTrainingSet). */
+      /** 'offline': each sample trained on expanded 18x on the worker, once per job (offline-expansion.ts). */
       augment: z.enum(['none', 'online', 'offline']).default(DEFAULTS.augment),
       /** Fraction of the training split held out for validation (seeded, stratified; never the test split). */
       validationSplit: finite

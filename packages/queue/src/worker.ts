@@ -25,6 +25,7 @@ import { datasetFor } from './datasets.js';
 import { jobSplits, resolvedNormalization, shardTrainingSet } from './job-splits.js';
 import { chunkSteps, roundsOf } from './rounds.js';
 import { TrainerCache } from './trainers.js';
+import { OfflineExpansions } from './offline-expansion.js';
 import { beat, HEARTBEAT_MS, removeBeat } from './heartbeat.js';
 import { leaseTimings, type LeaseTimings } from './timing.js';
 import type { Logger } from './log.js';
@@ -67,6 +68,8 @@ export class ShardWorker {
   private shardsDone = 0;
   private imagesPerSecond = 0;
   private readonly trainers: TrainerCache;
+  /** `augment: 'offline'` jobs' expansions, each sample expanded once per job here. */
+  private readonly expansions = new OfflineExpansions(limits().datasetCacheBytes);
   private readonly dataRoot?: string;
   /** This machine's verified dataset cache in front of the store (TENSORPOOL_CACHE_DIR). */
   private readonly datasets: DiskCache;
@@ -153,7 +156,9 @@ export class ShardWorker {
       // The shard of the samples trained on (the validation hold-out excluded), as indices into data.train.
       const { trainIndices } = jobSplits(data, o);
       const local = shardIndices(trainIndices.length, shards, o.seed, epoch)[shard];
-      const shardSet = shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]), o.augment);
+      const shardSet = o.augment === 'offline'
+        ? this.expansions.shardSet(jobId, data, trainIndices, local)
+        : shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]));
       const samples = shardSet.indices?.length ?? shardSet.train.n;
       // Round r trains chunk r of this shard's epoch (rounds.ts): same batches, shuffle and dropout as one whole epoch.
       const steps = Math.ceil(samples / o.batchSize);

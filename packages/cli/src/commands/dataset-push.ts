@@ -81,7 +81,7 @@ export function registerPush(dataset: Command): void {
     .option('--name <name>', 'a name that points at this dataset (letters, digits, _ . -)', parseName)
     .option('--test-fraction <f>', 'image folders: fraction held out as the test set (seeded, stratified)', parseFraction('--test-fraction'), DEFAULTS.testFraction)
     .option('--seed <n>', 'seed of the train/test split (as train --seed)', parseNonNegativeInt('--seed'), DEFAULTS.seed)
-    .option('--limit <n>', 'keep the first N training samples', parsePositiveInt('--limit'))
+    .option('--limit <n>', 'keep N training samples (per class in proportion, chosen by content: as train --limit)', parsePositiveInt('--limit'))
     .option('--shape <HxWxC>', `image folders: resize to this shape (default ${DEFAULTS.imageShape.join('x')})`, parseShape)
     .option('--strict', 'fail on the first undecodable file instead of skipping it')
     .option('--json', 'print {"dataset","name","train","test","bytes","chunksUploaded","chunksSkipped",...} on stdout')

@@ -77,7 +77,7 @@ function checkNormalizationFlag(flag: string): void {
  */
 function splitValidation(train: ImageSet, fraction: number, seed: number): { train: ImageSet; validation?: ImageSet } {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--validation-split must be in [0, 1), got ${fraction}`);
-  const r = validationIndices(train.labels, train.classes.length, fraction, seed);
+  const r = validationIndices(train.labels, train.classes.length, fraction, seed, train);
   if (r.validation.length === 0) return { train };
   if (r.train.length === 0) throw new UsageError(`--validation-split ${fraction} leaves no training samples`);
   return { train: subset(train, r.train), validation: subset(train, r.validation) };
@@ -194,7 +194,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads, one per core by default', parsePositiveInt('--threads'), defaultThreads())
     .option('--augment <mode>', 'none, online (per step, seeded) or offline (18x expansion first)', DEFAULTS.augment)
     .option('--seed <n>', 'seed of initialization, shuffles, dropout and augmentation', parseNonNegativeInt('--seed'), DEFAULTS.seed)
-    .option('--limit <n>', 'train on the first N training samples', parsePositiveInt('--limit'))
+    .option('--limit <n>', 'train on N training samples (per class in proportion, chosen by content; the same images in a distributed job with --limit N)', parsePositiveInt('--limit'))
     .option('--normalization <mode>', 'div256 (the seed script), div255, or mean-std (per channel, from the training set)', DEFAULTS.normalization)
     .option('--test-fraction <f>', 'image folders: fraction held out as the test set (seeded, stratified)', parseFraction('--test-fraction'), DEFAULTS.testFraction)
     .option('--strict', 'image folders: fail on the first file that does not decode instead of skipping it')
