@@ -98,17 +98,25 @@ function parseJSONAttr(f: H5Group, name: string, file: string): unknown {
   }
 }
 
+/** Bounds on what a model file may ask a reader to allocate (untrusted files: the job service's `initFrom`). */
+export interface ModelLoadLimits {
+  /** Most parameters the file's model may have; checked from its config before any weight is read. */
+  maxParams?: number;
+}
+
 /** Our spec and metadata from a Keras model config plus tensorpool_metadata (when present). */
-export function specAndMeta(config: unknown, meta: unknown): { spec: ModelSpec; refs: ReturnType<typeof specFromKerasConfig>['layers']; metadata: Record<string, unknown> } {
+export function specAndMeta(config: unknown, meta: unknown, lim: ModelLoadLimits = {}): { spec: ModelSpec; refs: ReturnType<typeof specFromKerasConfig>['layers']; metadata: Record<string, unknown> } {
   const { spec: saved, ...metadata } = (meta && typeof meta === 'object' ? meta : {}) as { spec?: Partial<ModelSpec> } & Record<string, unknown>;
   const { spec, layers } = specFromKerasConfig(config, saved?.labels);
+  const total = weightManifest(spec).total;
+  if (lim.maxParams !== undefined && total > lim.maxParams) throw new ModelError(`model has ${total} parameters, more than the ${lim.maxParams} allowed`);
   return { spec: saved?.name ? { ...spec, name: saved.name } : spec, refs: layers, metadata };
 }
 
-function readAll(f: H5File, file: string): SavedModel {
+function readAll(f: H5File, file: string, lim: ModelLoadLimits): SavedModel {
   const config = parseJSONAttr(f, 'model_config', file);
   if (config === undefined) throw new DataError(`${file} has no model_config attribute: not a Keras model file (a weights-only .h5 cannot be imported)`);
-  const { spec, metadata } = specAndMeta(config, parseJSONAttr(f, META_ATTR, file));
+  const { spec, metadata } = specAndMeta(config, parseJSONAttr(f, META_ATTR, file), lim);
   const mw = (f.get('model_weights') as H5Group | null) ?? f;
   // As Keras's load_weights_from_hdf5_group: the layers that have weights, in layer_names order, match ours by position.
   const stored = getStringListAttr(mw, 'layer_names').filter((n) => {
@@ -128,10 +136,10 @@ function readAll(f: H5File, file: string): SavedModel {
 }
 
 /** Reads a Keras 2 / tf-keras .h5 model (ours or Keras's) as spec + flat weights + metadata. */
-export async function loadKerasH5(file: string): Promise<SavedModel> {
+export async function loadKerasH5(file: string, lim: ModelLoadLimits = {}): Promise<SavedModel> {
   const f = await openForRead(file);
   try {
-    return readAll(f, file);
+    return readAll(f, file, lim);
   } catch (e) {
     if (e instanceof DataError || e instanceof ModelError) throw e;
     throw new DataError(`${file}: cannot read HDF5: ${h5Reason(e)}`, { cause: e });

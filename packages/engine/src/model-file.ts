@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, UsageError } from '@tensorpool/core';
 import { loadModelDir, saveModelDir, type SavedModel } from './keras.js';
-import { loadKerasH5, saveKerasH5 } from './keras-h5.js';
+import { loadKerasH5, saveKerasH5, type ModelLoadLimits } from './keras-h5.js';
 import { loadKeras3, saveKeras3 } from './keras-v3.js';
 
 /**
@@ -27,14 +27,14 @@ export function parseModelFormat(s: string): ModelFormat {
   return s as ModelFormat;
 }
 
-/** Loads a model directory, .h5 or .keras file as spec + flat weights + metadata. */
-export async function loadModel(path: string): Promise<SavedModel> {
+/** Loads a model directory, .h5 or .keras file as spec + flat weights + metadata (`lim`: bounds for untrusted .h5/.keras files). */
+export async function loadModel(path: string, lim: ModelLoadLimits = {}): Promise<SavedModel> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new DataError(`model ${path} not found`);
   const format = st.isDirectory() ? 'tfjs' : modelFormatOf(path);
   if (format === 'tfjs' && !st.isDirectory()) throw new DataError(`${path} is a file but not .h5/.hdf5/.keras: give a model directory, a Keras .h5 or a .keras file`);
-  if (format === 'h5') return loadKerasH5(path);
-  if (format === 'keras') return loadKeras3(path);
+  if (format === 'h5') return loadKerasH5(path, lim);
+  if (format === 'keras') return loadKeras3(path, lim);
   return loadModelDir(path);
 }
 
