@@ -6,6 +6,7 @@ import { validateSpec } from './validate.js';
 import { kerasModelConfig, kerasTrainingConfig, specFromKerasConfig } from './keras-config.js';
 import { asciiJSON, getStringAttr, getStringListAttr, h5Reason, h5wasm, makeGroups, openForRead, setStringAttr, setStringListAttr, type H5Dataset, type H5File, type H5Group } from './h5.js';
 import type { SavedModel } from './keras.js';
+import { readAdamState, writeAdamState, type KerasAdamState } from './keras-h5-optimizer.js';
 
 /**
  * Keras 2 / tf-keras HDF5 model file, as `save_model_to_hdf5` lays it out:
@@ -44,7 +45,8 @@ export async function writeH5Atomic(file: string, fill: (f: H5File) => void): Pr
   }
 }
 
-export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float32Array, metadata: Record<string, unknown> = {}): Promise<void> {
+/** `adam`: the optimizer state to write as `optimizer_weights` (keras-h5-optimizer.ts), when training has one. */
+export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float32Array, metadata: Record<string, unknown> = {}, adam?: KerasAdamState): Promise<void> {
   validateSpec(spec);
   const total = weightManifest(spec).total;
   if (weights.length !== total) throw new ModelError(`weights have ${weights.length} values but model '${spec.name}' needs ${total}`);
@@ -69,6 +71,7 @@ export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float3
       setStringListAttr(g, 'weight_names', [`${info.name}/kernel:0`, `${info.name}/bias:0`]);
       writeWeights(makeGroups(g, info.name), weights, [{ entry: info.kernel, name: 'kernel:0' }, { entry: info.bias, name: 'bias:0' }]);
     }
+    if (adam) writeAdamState(f, spec, adam);
   });
 }
 
@@ -113,7 +116,10 @@ export function specAndMeta(config: unknown, meta: unknown, lim: ModelLoadLimits
   return { spec: saved?.name ? { ...spec, name: saved.name } : spec, refs: layers, metadata };
 }
 
-function readAll(f: H5File, file: string, lim: ModelLoadLimits): SavedModel {
+/** A model read from a Keras .h5: with the file's Adam state when it has one (optimizer_weights). */
+export type KerasH5Model = SavedModel & { adam?: KerasAdamState };
+
+function readAll(f: H5File, file: string, lim: ModelLoadLimits): KerasH5Model {
   const config = parseJSONAttr(f, 'model_config', file);
   if (config === undefined) throw new DataError(`${file} has no model_config attribute: not a Keras model file (a weights-only .h5 cannot be imported)`);
   const { spec, metadata } = specAndMeta(config, parseJSONAttr(f, META_ATTR, file), lim);
@@ -132,11 +138,12 @@ function readAll(f: H5File, file: string, lim: ModelLoadLimits): SavedModel {
     if (names.length !== 2) throw new ModelError(`layer ${stored[k]} has ${names.length} weights, expected 2 (kernel, bias)`);
     [info.kernel!, info.bias!].forEach((e, j) => weights.set(readWeight(g, names[j], e.shape, `${stored[k]}/${names[j]}`), e.offset));
   });
-  return { spec, weights, metadata };
+  const adam = readAdamState(f, spec);
+  return { spec, weights, metadata, ...(adam ? { adam } : {}) };
 }
 
 /** Reads a Keras 2 / tf-keras .h5 model (ours or Keras's) as spec + flat weights + metadata. */
-export async function loadKerasH5(file: string, lim: ModelLoadLimits = {}): Promise<SavedModel> {
+export async function loadKerasH5(file: string, lim: ModelLoadLimits = {}): Promise<KerasH5Model> {
   const f = await openForRead(file);
   try {
     return readAll(f, file, lim);

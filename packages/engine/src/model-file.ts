@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, UsageError } from '@tensorpool/core';
 import { loadModelDir, saveModelDir, type SavedModel } from './keras.js';
-import { loadKerasH5, saveKerasH5, type ModelLoadLimits } from './keras-h5.js';
+import { loadKerasH5, saveKerasH5, type KerasH5Model, type ModelLoadLimits } from './keras-h5.js';
 import { loadKeras3, saveKeras3 } from './keras-v3.js';
 
 /**
@@ -27,8 +27,11 @@ export function parseModelFormat(s: string): ModelFormat {
   return s as ModelFormat;
 }
 
-/** Loads a model directory, .h5 or .keras file as spec + flat weights + metadata (`lim`: bounds for untrusted .h5/.keras files). */
-export async function loadModel(path: string, lim: ModelLoadLimits = {}): Promise<SavedModel> {
+/**
+ * Loads a model directory, .h5 or .keras file as spec + flat weights + metadata (+ Adam state from a .h5's
+ * optimizer_weights); `lim`: bounds for untrusted .h5/.keras files.
+ */
+export async function loadModel(path: string, lim: ModelLoadLimits = {}): Promise<KerasH5Model> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new DataError(`model ${path} not found`);
   const format = st.isDirectory() ? 'tfjs' : modelFormatOf(path);
