@@ -12,7 +12,7 @@ import { Trainer, checkPositiveInt } from './trainer.js';
 import { CHECKPOINT_DIR, saveCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { classMetrics, type EpochRecord } from './metrics.js';
 import { saveModelDir } from './model-dir.js';
-import type { AugmentMode, ProgressInfo } from './types.js';
+import type { AdamState, AugmentMode, ProgressInfo } from './types.js';
 
 export interface RunTrainingOptions {
   spec: ModelSpec;
@@ -33,6 +33,8 @@ export interface RunTrainingOptions {
   h5?: boolean;
   /** Start from these weights instead of a seeded initialization (fine-tuning, `train --init-from`). */
   initialWeights?: Float32Array;
+  /** With initialWeights: Adam's state to continue with (a model.h5's optimizer_weights); default fresh. */
+  initialAdam?: AdamState;
   /** State to continue from (loadCheckpoint). */
   resume?: Checkpoint;
   /** Stored in checkpoints so a resume can restore them. */
@@ -73,7 +75,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     if (o.resume) trainer.setWeights(o.resume.weights);
     else if (o.initialWeights) trainer.setWeights(o.initialWeights);
     else trainer.initWeights(o.seed);
-    trainer.setAdam(o.resume?.adam);
+    trainer.setAdam(o.resume ? o.resume.adam : o.initialWeights ? o.initialAdam : undefined);
     const save = async (epoch: number, step: number, partial: CheckpointState['partial']) => {
       if (!checkpointDir) return;
       await saveCheckpoint(checkpointDir, {
@@ -126,7 +128,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     if (o.outDir) {
       const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
       await saveModelDir(o.outDir, {
-        spec: o.spec, weights: trainer.getWeights(), normalization: o.normalization, h5: o.h5,
+        spec: o.spec, weights: trainer.getWeights(), adam: trainer.getAdam(), normalization: o.normalization, h5: o.h5,
         metrics: { testLoss: test.loss, testAccuracy: test.accuracy, testSamples: test.count, ...cm, history },
       });
       modelDir = o.outDir;
