@@ -57,6 +57,8 @@ export interface CoordinatorOptions {
   concurrency?: number;
   timings?: Partial<LeaseTimings>;
   log?: Logger;
+  /** Write model.h5 (Keras) next to each final model.json (default DEFAULTS.saveH5). */
+  h5?: boolean;
 }
 
 interface TrainJobData {
@@ -82,7 +84,7 @@ export class Coordinator {
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
     const datasets = openDatasetCache(this.redis, { prefix: this.keys.prefix });
-    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot), datasets });
+    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot), datasets, h5: opts.h5 });
     const t = leaseTimings(opts.timings);
     const wopts = {
       ...queueOpts(this.keys, this.bullRedis),
