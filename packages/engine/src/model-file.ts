@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, UsageError } from '@tensorpool/core';
-import { loadModelDir, saveModelDir, type SavedModel } from './keras.js';
+import { loadModelDir, saveModelDir } from './keras.js';
 import { loadKerasH5, saveKerasH5, type KerasH5Model, type ModelLoadLimits } from './keras-h5.js';
 import { loadKeras3, saveKeras3 } from './keras-v3.js';
 
@@ -41,9 +41,9 @@ export async function loadModel(path: string, lim: ModelLoadLimits = {}): Promis
   return loadModelDir(path);
 }
 
-/** Writes `m` at `path` in `format` (a directory for tfjs, one file otherwise). */
-export async function saveModel(path: string, format: ModelFormat, m: SavedModel): Promise<void> {
-  if (format === 'h5') return saveKerasH5(path, m.spec, m.weights, m.metadata);
+/** Writes `m` at `path` in `format` (a directory for tfjs, one file otherwise); Adam's state goes only into .h5. */
+export async function saveModel(path: string, format: ModelFormat, m: KerasH5Model): Promise<void> {
+  if (format === 'h5') return saveKerasH5(path, m.spec, m.weights, m.metadata, m.adam);
   if (format === 'keras') return saveKeras3(path, m.spec, m.weights, m.metadata);
   return saveModelDir(path, m.spec, m.weights, m.metadata);
 }
