@@ -37,6 +37,8 @@ export const DEFAULTS = {
   datasetChunkBytes: 8 * 1024 * 1024, // dataset store: serialized datasets move in chunks of this size
   datasetStoreBytes: 4 * 1024 ** 3, // dataset store: total chunk bytes the Redis store may hold (TENSORPOOL_DATASET_STORE_BYTES)
   datasetDiskCacheBytes: 10 * 1024 ** 3, // dataset cache on disk: bytes kept per machine before LRU eviction (TENSORPOOL_CACHE_BYTES)
+  /** Initial models of distributed jobs (`enqueue --init-from`, payload `initFrom`): kept in Redis this long after the last enqueue naming one. */
+  initModelTtlSeconds: 7 * 24 * 3600,
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> (a local CLI job may name a directory inside it)
   /**
    * What the job service accepts and holds, checked at the boundary (job

@@ -19,3 +19,4 @@ export * from './keras-config.js';
 export * from './keras-h5.js';
 export * from './keras-v3.js';
 export * from './model-file.js';
+export * from './keras-h5-optimizer.js';

@@ -6,6 +6,7 @@ import { validateSpec } from './validate.js';
 import { kerasModelConfig, kerasTrainingConfig, specFromKerasConfig } from './keras-config.js';
 import { asciiJSON, getStringAttr, getStringListAttr, h5Reason, h5wasm, makeGroups, openForRead, setStringAttr, setStringListAttr, type H5Dataset, type H5File, type H5Group } from './h5.js';
 import type { SavedModel } from './keras.js';
+import { readAdamState, writeAdamState, type KerasAdamState } from './keras-h5-optimizer.js';
 
 /**
  * Keras 2 / tf-keras HDF5 model file, as `save_model_to_hdf5` lays it out:
@@ -44,7 +45,8 @@ export async function writeH5Atomic(file: string, fill: (f: H5File) => void): Pr
   }
 }
 
-export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float32Array, metadata: Record<string, unknown> = {}): Promise<void> {
+/** `adam`: the optimizer state to write as `optimizer_weights` (keras-h5-optimizer.ts), when training has one. */
+export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float32Array, metadata: Record<string, unknown> = {}, adam?: KerasAdamState): Promise<void> {
   validateSpec(spec);
   const total = weightManifest(spec).total;
   if (weights.length !== total) throw new ModelError(`weights have ${weights.length} values but model '${spec.name}' needs ${total}`);
@@ -69,6 +71,7 @@ export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float3
       setStringListAttr(g, 'weight_names', [`${info.name}/kernel:0`, `${info.name}/bias:0`]);
       writeWeights(makeGroups(g, info.name), weights, [{ entry: info.kernel, name: 'kernel:0' }, { entry: info.bias, name: 'bias:0' }]);
     }
+    if (adam) writeAdamState(f, spec, adam);
   });
 }
 
@@ -98,17 +101,28 @@ function parseJSONAttr(f: H5Group, name: string, file: string): unknown {
   }
 }
 
+/** Bounds on what a model file may ask a reader to allocate (untrusted files: the job service's `initFrom`). */
+export interface ModelLoadLimits {
+  /** Most parameters the file's model may have; checked from its config before any weight is read. */
+  maxParams?: number;
+}
+
 /** Our spec and metadata from a Keras model config plus tensorpool_metadata (when present). */
-export function specAndMeta(config: unknown, meta: unknown): { spec: ModelSpec; refs: ReturnType<typeof specFromKerasConfig>['layers']; metadata: Record<string, unknown> } {
+export function specAndMeta(config: unknown, meta: unknown, lim: ModelLoadLimits = {}): { spec: ModelSpec; refs: ReturnType<typeof specFromKerasConfig>['layers']; metadata: Record<string, unknown> } {
   const { spec: saved, ...metadata } = (meta && typeof meta === 'object' ? meta : {}) as { spec?: Partial<ModelSpec> } & Record<string, unknown>;
   const { spec, layers } = specFromKerasConfig(config, saved?.labels);
+  const total = weightManifest(spec).total;
+  if (lim.maxParams !== undefined && total > lim.maxParams) throw new ModelError(`model has ${total} parameters, more than the ${lim.maxParams} allowed`);
   return { spec: saved?.name ? { ...spec, name: saved.name } : spec, refs: layers, metadata };
 }
 
-function readAll(f: H5File, file: string): SavedModel {
+/** A model read from a Keras .h5: with the file's Adam state when it has one (optimizer_weights). */
+export type KerasH5Model = SavedModel & { adam?: KerasAdamState };
+
+function readAll(f: H5File, file: string, lim: ModelLoadLimits): KerasH5Model {
   const config = parseJSONAttr(f, 'model_config', file);
   if (config === undefined) throw new DataError(`${file} has no model_config attribute: not a Keras model file (a weights-only .h5 cannot be imported)`);
-  const { spec, metadata } = specAndMeta(config, parseJSONAttr(f, META_ATTR, file));
+  const { spec, metadata } = specAndMeta(config, parseJSONAttr(f, META_ATTR, file), lim);
   const mw = (f.get('model_weights') as H5Group | null) ?? f;
   // As Keras's load_weights_from_hdf5_group: the layers that have weights, in layer_names order, match ours by position.
   const stored = getStringListAttr(mw, 'layer_names').filter((n) => {
@@ -124,14 +138,15 @@ function readAll(f: H5File, file: string): SavedModel {
     if (names.length !== 2) throw new ModelError(`layer ${stored[k]} has ${names.length} weights, expected 2 (kernel, bias)`);
     [info.kernel!, info.bias!].forEach((e, j) => weights.set(readWeight(g, names[j], e.shape, `${stored[k]}/${names[j]}`), e.offset));
   });
-  return { spec, weights, metadata };
+  const adam = readAdamState(f, spec);
+  return { spec, weights, metadata, ...(adam ? { adam } : {}) };
 }
 
 /** Reads a Keras 2 / tf-keras .h5 model (ours or Keras's) as spec + flat weights + metadata. */
-export async function loadKerasH5(file: string): Promise<SavedModel> {
+export async function loadKerasH5(file: string, lim: ModelLoadLimits = {}): Promise<KerasH5Model> {
   const f = await openForRead(file);
   try {
-    return readAll(f, file);
+    return readAll(f, file, lim);
   } catch (e) {
     if (e instanceof DataError || e instanceof ModelError) throw e;
     throw new DataError(`${file}: cannot read HDF5: ${h5Reason(e)}`, { cause: e });

@@ -8,7 +8,7 @@ import { layerInfos, weightManifest } from './manifest.js';
 import { validateSpec } from './validate.js';
 import { keras3Config } from './keras-config.js';
 import { makeGroups, openForRead, h5Reason, type H5Group } from './h5.js';
-import { readWeight, specAndMeta, writeH5Atomic, writeWeights } from './keras-h5.js';
+import { readWeight, specAndMeta, writeH5Atomic, writeWeights, type ModelLoadLimits } from './keras-h5.js';
 import type { SavedModel } from './keras.js';
 
 /**
@@ -21,6 +21,8 @@ import type { SavedModel } from './keras.js';
 export const KERAS3_VERSION = '3.6.0';
 const SNAKE: Record<string, string> = { Conv2D: 'conv2d', MaxPooling2D: 'max_pooling2d', Dropout: 'dropout', Flatten: 'flatten', Dense: 'dense', Activation: 'activation' };
 const MAX_ENTRY_BYTES = 4 * 1024 ** 3;
+/** Room for config.json, metadata.json and HDF5 headers beyond the float32 weights. */
+const ENTRY_SLACK_BYTES = 16 * 1024 ** 2;
 
 /** Keras 3's per-container path of each layer: conv2d, conv2d_1, conv2d_2, dense, ... */
 function layerPaths(classNames: string[]): string[] {
@@ -75,11 +77,11 @@ export async function saveKeras3(file: string, spec: ModelSpec, weights: Float32
   }
 }
 
-function entries(file: string, zip: Uint8Array): Record<string, Uint8Array> {
+function entries(file: string, zip: Uint8Array, maxEntry = MAX_ENTRY_BYTES): Record<string, Uint8Array> {
   try {
     return unzipSync(zip, {
       filter: (f) => {
-        if (f.originalSize > MAX_ENTRY_BYTES) throw new DataError(`${file}: entry ${f.name} is larger than 4 GiB`);
+        if (f.originalSize > maxEntry) throw new DataError(`${file}: entry ${f.name} is larger than ${maxEntry} bytes`);
         return ['metadata.json', 'config.json', 'model.weights.h5'].includes(f.name);
       },
     });
@@ -99,11 +101,12 @@ function json(file: string, files: Record<string, Uint8Array>, name: string): un
 }
 
 /** Reads a Keras 3 .keras archive (ours or Keras's) as spec + flat weights + metadata. */
-export async function loadKeras3(file: string): Promise<SavedModel> {
-  const files = entries(file, new Uint8Array(await readFile(file)));
+export async function loadKeras3(file: string, lim: ModelLoadLimits = {}): Promise<SavedModel> {
+  // With a parameter bound, no entry may be much larger than the float32 weights it allows (a zip bomb is refused unread).
+  const files = entries(file, new Uint8Array(await readFile(file)), lim.maxParams === undefined ? MAX_ENTRY_BYTES : lim.maxParams * 4 + ENTRY_SLACK_BYTES);
   const config = json(file, files, 'config.json');
   const meta = (json(file, files, 'metadata.json') ?? {}) as Record<string, unknown>;
-  const { spec, refs, metadata } = specAndMeta(config, meta.tensorpool_metadata);
+  const { spec, refs, metadata } = specAndMeta(config, meta.tensorpool_metadata, lim);
   if (!files['model.weights.h5']) throw new DataError(`${file} has no model.weights.h5`);
   const infos = layerInfos(spec);
   const paths = layerPaths(refs.map((r) => r.className));

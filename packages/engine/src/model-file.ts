@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, UsageError } from '@tensorpool/core';
-import { loadModelDir, saveModelDir, type SavedModel } from './keras.js';
-import { loadKerasH5, saveKerasH5 } from './keras-h5.js';
+import { loadModelDir, saveModelDir } from './keras.js';
+import { loadKerasH5, saveKerasH5, type KerasH5Model, type ModelLoadLimits } from './keras-h5.js';
 import { loadKeras3, saveKeras3 } from './keras-v3.js';
 
 /**
@@ -27,20 +27,23 @@ export function parseModelFormat(s: string): ModelFormat {
   return s as ModelFormat;
 }
 
-/** Loads a model directory, .h5 or .keras file as spec + flat weights + metadata. */
-export async function loadModel(path: string): Promise<SavedModel> {
+/**
+ * Loads a model directory, .h5 or .keras file as spec + flat weights + metadata (+ Adam state from a .h5's
+ * optimizer_weights); `lim`: bounds for untrusted .h5/.keras files.
+ */
+export async function loadModel(path: string, lim: ModelLoadLimits = {}): Promise<KerasH5Model> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new DataError(`model ${path} not found`);
   const format = st.isDirectory() ? 'tfjs' : modelFormatOf(path);
   if (format === 'tfjs' && !st.isDirectory()) throw new DataError(`${path} is a file but not .h5/.hdf5/.keras: give a model directory, a Keras .h5 or a .keras file`);
-  if (format === 'h5') return loadKerasH5(path);
-  if (format === 'keras') return loadKeras3(path);
+  if (format === 'h5') return loadKerasH5(path, lim);
+  if (format === 'keras') return loadKeras3(path, lim);
   return loadModelDir(path);
 }
 
-/** Writes `m` at `path` in `format` (a directory for tfjs, one file otherwise). */
-export async function saveModel(path: string, format: ModelFormat, m: SavedModel): Promise<void> {
-  if (format === 'h5') return saveKerasH5(path, m.spec, m.weights, m.metadata);
+/** Writes `m` at `path` in `format` (a directory for tfjs, one file otherwise); Adam's state goes only into .h5. */
+export async function saveModel(path: string, format: ModelFormat, m: KerasH5Model): Promise<void> {
+  if (format === 'h5') return saveKerasH5(path, m.spec, m.weights, m.metadata, m.adam);
   if (format === 'keras') return saveKeras3(path, m.spec, m.weights, m.metadata);
   return saveModelDir(path, m.spec, m.weights, m.metadata);
 }

@@ -14,6 +14,7 @@ import { emitRunEvent } from './run-events.js';
 import { cleanupJob } from './cleanup.js';
 import { openDatasetStore, type DatasetStore, type Manifest } from '@tensorpool/datasets';
 import { dataRoot, pinDataRef } from './data-ref.js';
+import { resolveInitFrom, storeModelFile } from './init-from.js';
 import { modelsDir, normalizeOut } from './out-dir.js';
 import { assertJobId, isJobId } from './stored.js';
 import { printable } from './payload-shape.js';
@@ -81,7 +82,8 @@ export class QueueClient {
     if (origin === 'remote' && payload !== null && typeof payload === 'object' && Object.hasOwn(payload, 'out')) {
       throw new JobError('invalid job: out: not accepted from remote callers (the model goes to <models dir>/<jobId>)');
     }
-    const options: JobOptions = parseJobPayload(payload);
+    // A starting model (initFrom: a file inside the data root, or a stored id) becomes a stored id plus its spec.
+    const options: JobOptions = parseJobPayload(await resolveInitFrom(payload, this.redis, this.keys, this.dataRoot));
     try {
       if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
       // A store name is pinned to the id it points at now; the job keeps those bytes.
@@ -94,6 +96,11 @@ export class QueueClient {
     const rec = await createJobRecord(this.redis, this.keys, options, undefined, limits().activeJobs);
     await this.queues.train.add('train', { jobId: rec.id }, { jobId: rec.id, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     return { jobId: rec.id };
+  }
+
+  /** Reads a model file on this machine (directory, .h5, .keras) into the model store; the id goes in a payload's `initFrom`. */
+  async putModelFile(path: string): Promise<Awaited<ReturnType<typeof storeModelFile>>> {
+    return storeModelFile(this.redis, this.keys, path);
   }
 
   /** The dataset store of this service (TENSORPOOL_DATASET_STORE; default: this Redis, under the prefix). */

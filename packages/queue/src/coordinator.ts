@@ -4,7 +4,7 @@
  * (job record, weight blobs, BullMQ flows), so a restarted coordinator picks
  * up where the last one stopped.
  *
- *   train queue  : job admitted -> global weights W0 = initialWeights(seed), flow for round 0 of epoch 0
+ *   train queue  : job admitted -> global weights W0 = initialWeights(seed) or the job's initFrom model, flow for round 0 of epoch 0
  *   epoch queue  : a round's parent job becomes ready when its S shard children completed ->
  *                  W̄ = sum_k n_k W_k / sum_k n_k (streamed), outer step (outer.ts) -> next round's
  *                  weights; at an epoch's last round validation metrics; next flow or finish
@@ -18,7 +18,7 @@
 import { QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobError, type EpochJobData, type ShardJobData } from '@tensorpool/core';
-import { initialWeights, weightManifest } from '@tensorpool/engine';
+import { weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, queueOpts, type Queues } from './queues.js';
@@ -42,6 +42,7 @@ import { silentLogger, type Logger } from './log.js';
 import { hook } from './test-hooks.js';
 import { openDatasetCache } from '@tensorpool/datasets';
 import { measureNormalization } from './measure-normalization.js';
+import { startWeights } from './init-from.js';
 
 export interface CoordinatorOptions {
   redisUrl?: string;
@@ -56,6 +57,8 @@ export interface CoordinatorOptions {
   concurrency?: number;
   timings?: Partial<LeaseTimings>;
   log?: Logger;
+  /** Write model.h5 (Keras) next to each final model.json (default DEFAULTS.saveH5). */
+  h5?: boolean;
 }
 
 interface TrainJobData {
@@ -81,7 +84,7 @@ export class Coordinator {
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
     const datasets = openDatasetCache(this.redis, { prefix: this.keys.prefix });
-    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot), datasets });
+    this.evaluator = new Evaluator({ threads: opts.threads, modelsDir: modelsDir(opts.modelsDir), dataRoot: dataRoot(opts.dataRoot), datasets, h5: opts.h5 });
     const t = leaseTimings(opts.timings);
     const wopts = {
       ...queueOpts(this.keys, this.bullRedis),
@@ -203,7 +206,7 @@ export class Coordinator {
       // 'mean-std' is measured once, before any shard runs; a lost race re-reads the record.
       if (!(await measureNormalization(this.redis, this.keys, rec, () => this.evaluator.dataset(rec)))) return this.startJob(jobId);
       if (!(await hasGlobalWeights(this.redis, this.keys, jobId, 0))) {
-        await putGlobalWeights(this.redis, this.keys, jobId, 0, initialWeights(rec.options.spec, rec.options.seed));
+        await putGlobalWeights(this.redis, this.keys, jobId, 0, await startWeights(this.redis, this.keys, rec.options));
       }
       if (!(await transition(this.redis, this.keys, jobId, 'running', { startedAt: Date.now() }))) return;
       await emitRunEvent(this.redis, this.keys, jobId, jobStartedEvent(rec));

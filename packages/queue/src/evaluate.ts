@@ -40,9 +40,12 @@ export class Evaluator {
    */
   private readonly last = new LruCache<string, { weights: Float32Array; result: Evaluation }>(limits().evaluations);
   private readonly datasets?: DiskCache;
+  /** Also write model.h5 next to model.json (default DEFAULTS.saveH5; `coordinator --no-h5`). */
+  private readonly h5?: boolean;
 
-  constructor(opts: { threads?: number; modelsDir: string; dataRoot?: string; datasets?: DiskCache }) {
+  constructor(opts: { threads?: number; modelsDir: string; dataRoot?: string; datasets?: DiskCache; h5?: boolean }) {
     this.threads = opts.threads;
+    this.h5 = opts.h5;
     this.modelsDir = opts.modelsDir;
     this.dataRoot = opts.dataRoot;
     this.datasets = opts.datasets;
@@ -110,7 +113,7 @@ export class Evaluator {
     };
     // Saving builds a tfjs-layers model on this (main) thread's backend.
     await (this.backend ??= initBackend());
-    await saveModelDir(out, { spec: o.spec, weights, normalization: resolvedNormalization(o), metrics });
+    await saveModelDir(out, { spec: o.spec, weights, normalization: resolvedNormalization(o), metrics, h5: this.h5 });
     const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
     try {
       trainer.setWeights(weights);

@@ -63,6 +63,10 @@ export interface Keys {
   runEvents(jobId: string): string;
   /** String with TTL: a dashboard session of the HTTP API (JSON {role, fp, created}); never the token itself. */
   session(sessionId: string): string;
+  /** String with TTL: manifest JSON of an initial model (model-store.ts), by the hex of its sha256 id. */
+  model(hex: string): string;
+  /** String (binary) with TTL: chunk `index` of that model's float32 weights. */
+  modelChunk(hex: string, index: number): string;
   /** Key prefix of @fastify/rate-limit's counters (one per route and client; the plugin appends both). */
   readonly rateLimit: string;
   /** BullMQ job ids of a round's parent (the `epochs` queue) and its shard children. */
@@ -108,6 +112,8 @@ export function createKeys(prefix?: string): Keys {
     shardsRejected: `${p}:stats:shards-rejected`,
     runEvents: (id) => `${p}:run-events:${id}`,
     session: (sid) => `${p}:session:${sid}`,
+    model: (hex) => `${p}:model:${hex}`,
+    modelChunk: (hex, i) => `${p}:model:${hex}:chunk:${i}`,
     rateLimit: `${p}:rate-limit:`,
     epochJobId: (id, e, r) => `${id}-${idAt(e, r)}`,
     shardJobId: (id, e, s, r) => `${id}-${idAt(e, r)}-s${s}`,

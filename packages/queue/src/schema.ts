@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DEFAULTS, JobError, limits as currentLimits, type Limits } from '@tensorpool/core';
 import { estimateActivationBytes, getPreset, paramCount, validateSpec, type ModelSpec } from '@tensorpool/engine';
 import { classifyDataRef } from './data-ref.js';
+import { MODEL_ID_RE } from './model-store.js';
 import { checkPayloadShape, checkSpecSize, printable } from './payload-shape.js';
 
 /**
@@ -76,6 +77,8 @@ export function jobPayloadSchema(l: Limits = currentLimits()) {
     .object({
       preset: text(l.nameLength).optional(),
       spec: z.unknown().optional(),
+      /** The starting model: a model-store id (init-from.ts resolves a file path to one before this schema sees it). */
+      initFrom: z.string({ error: need('a string') }).regex(MODEL_ID_RE, 'must be a model id sha256:<64 hex> or a Keras .h5/.keras file inside the data root').optional(),
       data: dataRef(l.pathLength),
       epochs: int(1, l.epochs),
       shards: int(1, l.shards).default(DEFAULTS.shards),

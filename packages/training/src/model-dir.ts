@@ -3,7 +3,8 @@
  *   model.json + weights.bin  TensorFlow.js layers format (engine saveModelDir),
  *                             userDefinedMetadata.tensorpool = { labels, inputShape, normalization, ... }
  *   model.h5                  the same model as a Keras 2 HDF5 file (engine saveKerasH5), same metadata
- *                             in its tensorpool_metadata attribute; left out with `h5: false`
+ *                             in its tensorpool_metadata attribute, Adam's state (when given) as
+ *                             optimizer_weights; left out with `h5: false`
  *   metrics.json              test loss/accuracy, confusion matrix, per-class accuracy, history
  *   checkpoint/               the last training state (checkpoint.ts)
  * Saving and loading build a tfjs-layers model on the calling thread's backend.
@@ -14,6 +15,7 @@ import { DEFAULTS, ModelError, UsageError } from '@tensorpool/core';
 import { loadModel, saveKerasH5, saveModelDir as engineSave, type ModelSpec } from '@tensorpool/engine';
 import { validateNormalization, type Normalization } from '@tensorpool/preprocessing';
 import { writeFileAtomic } from './atomic.js';
+import type { AdamState } from './types.js';
 
 export const METRICS_JSON = 'metrics.json';
 export const MODEL_H5 = 'model.h5';
@@ -24,6 +26,8 @@ export interface TrainedModel {
   normalization: Normalization;
   /** False when the file carried no tensorpool metadata (a model from Keras): labels and normalization are guesses or flags. */
   fromMetadata?: boolean;
+  /** Adam's state: written to model.h5 as optimizer_weights; read from a .h5 that has them (fine-tuning resumes with it). */
+  adam?: AdamState;
 }
 
 export async function saveModelDir(dir: string, m: TrainedModel & { metrics?: Record<string, unknown>; h5?: boolean }): Promise<void> {
@@ -31,7 +35,7 @@ export async function saveModelDir(dir: string, m: TrainedModel & { metrics?: Re
   await tf.ready();
   const metadata = { labels: m.spec.labels, inputShape: m.spec.inputShape, normalization: m.normalization };
   await engineSave(dir, m.spec, m.weights, metadata);
-  if (m.h5 ?? DEFAULTS.saveH5) await saveKerasH5(join(dir, MODEL_H5), m.spec, m.weights, metadata);
+  if (m.h5 ?? DEFAULTS.saveH5) await saveKerasH5(join(dir, MODEL_H5), m.spec, m.weights, metadata, m.adam);
   if (m.metrics) await writeFileAtomic(join(dir, METRICS_JSON), `${JSON.stringify(m.metrics, null, 2)}\n`);
 }
 
@@ -57,5 +61,5 @@ export async function loadTrainedModel(path: string, fallback: ModelFallbacks = 
     if (fallback.labels.length !== spec.labels.length) throw new UsageError(`--labels has ${fallback.labels.length} names but model ${path} has ${spec.labels.length} outputs`);
     spec = { ...spec, labels: [...fallback.labels] };
   }
-  return { spec, weights: saved.weights, normalization, fromMetadata };
+  return { spec, weights: saved.weights, normalization, fromMetadata, ...(saved.adam ? { adam: saved.adam } : {}) };
 }

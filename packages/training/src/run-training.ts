@@ -13,7 +13,7 @@ import { CHECKPOINT_DIR, saveCheckpoint, type Checkpoint, type CheckpointState }
 import { classMetrics, type EpochRecord } from './metrics.js';
 import { saveModelDir } from './model-dir.js';
 import { saveSamples } from './samples.js';
-import type { AugmentMode, ProgressInfo } from './types.js';
+import type { AdamState, AugmentMode, ProgressInfo } from './types.js';
 
 export interface RunTrainingOptions {
   spec: ModelSpec;
@@ -34,6 +34,8 @@ export interface RunTrainingOptions {
   h5?: boolean;
   /** Start from these weights instead of a seeded initialization (fine-tuning, `train --init-from`). */
   initialWeights?: Float32Array;
+  /** With initialWeights: Adam's state to continue with (a model.h5's optimizer_weights); default fresh. */
+  initialAdam?: AdamState;
   /** State to continue from (loadCheckpoint). */
   resume?: Checkpoint;
   /** Stored in checkpoints so a resume can restore them. */
@@ -74,7 +76,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     if (o.resume) trainer.setWeights(o.resume.weights);
     else if (o.initialWeights) trainer.setWeights(o.initialWeights);
     else trainer.initWeights(o.seed);
-    trainer.setAdam(o.resume?.adam);
+    trainer.setAdam(o.resume ? o.resume.adam : o.initialWeights ? o.initialAdam : undefined);
     const save = async (epoch: number, step: number, partial: CheckpointState['partial']) => {
       if (!checkpointDir) return;
       await saveCheckpoint(checkpointDir, {
@@ -127,7 +129,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     if (o.outDir) {
       const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
       await saveModelDir(o.outDir, {
-        spec: o.spec, weights: trainer.getWeights(), normalization: o.normalization, h5: o.h5,
+        spec: o.spec, weights: trainer.getWeights(), adam: trainer.getAdam(), normalization: o.normalization, h5: o.h5,
         metrics: { testLoss: test.loss, testAccuracy: test.accuracy, testSamples: test.count, ...cm, history },
       });
       await saveSamples(o.outDir, { set: o.test, labels: o.spec.labels, test, normalization: o.normalization, predict: (x, n) => trainer.predict(x, n) });

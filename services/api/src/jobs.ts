@@ -18,6 +18,7 @@ const jobPayloadDoc = {
   properties: {
     preset: { type: 'string', description: "model preset, e.g. 'fashion-mnist' or 'seed' (or give spec)" },
     spec: { type: 'object', description: 'model spec (instead of preset)' },
+    initFrom: { type: 'string', description: "start from a model (instead of preset/spec): a Keras .h5/.keras file inside the service's data root (TENSORPOOL_DATA_ROOT; read by the service, at most TENSORPOOL_MAX_PARAMS parameters), or the id 'sha256:<64 hex>' of a model `tensorpool enqueue --init-from` stored. Its architecture and weights, and its normalization and labels when it has tensorpool metadata" },
     data: { type: 'string', description: "dataset ref: 'fashion-mnist', a dataset id 'sha256:<64 hex>' or name from the dataset store (PUT /datasets/:name; a name is pinned to its id at enqueue), or a path inside the service's data root (TENSORPOOL_DATA_ROOT)" },
     epochs: { type: 'integer', minimum: 1 },
     shards: { type: 'integer', minimum: 1, default: 2 },

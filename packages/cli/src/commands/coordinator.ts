@@ -11,8 +11,9 @@ export function register(program: Command): void {
     .option('--models-dir <dir>', `where final models are saved: <dir>/<jobId> (default TENSORPOOL_MODELS_DIR, else ${DEFAULTS.modelsDir})`)
     .option('--threads <n>', 'threads for validation/test evaluation (default: all cores)', parsePositiveInt('--threads'))
     .option('--concurrency <n>', 'jobs started / epochs averaged at once', parsePositiveInt('--concurrency'), 4)
-    .action(async (o: { modelsDir?: string; threads?: number; concurrency: number }) => {
-      const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger });
+    .option('--no-h5', 'do not write the Keras model.h5 next to each final model.json')
+    .action(async (o: { modelsDir?: string; threads?: number; concurrency: number; h5: boolean }) => {
+      const c = new Coordinator({ modelsDir: o.modelsDir, threads: o.threads, concurrency: o.concurrency, log: stderrLogger, h5: o.h5 });
       await c.start();
       const sig = await untilSignal();
       stderrLogger.info(`coordinator: ${sig}, finishing the step in progress`);

@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { withQueueClient } from '../queue-client.js';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
-import { loadSpec, PRESET_NAMES, type ModelSpec } from '@tensorpool/engine';
+import { initBackend, loadSpec, PRESET_NAMES, type ModelSpec } from '@tensorpool/engine';
 import { NAME_RE } from '@tensorpool/datasets';
-import { confineDataPath, dataRoot, NAMED_DATASETS, OPTIMIZER_POLICIES, OUTER_OPTIMIZERS } from '@tensorpool/queue';
+import { confineDataPath, dataRoot, NAMED_DATASETS, OPTIMIZER_POLICIES, OUTER_OPTIMIZERS, type QueueClient } from '@tensorpool/queue';
 import { parseFraction } from '../parse.js';
 import { pushLocal } from './dataset-push.js';
 
@@ -20,7 +20,7 @@ interface EnqueueFlags {
   preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; seed: number;
   lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
   syncEvery?: number; outer: string; outerLr?: number; outerMomentum?: number;
-  out?: string; name?: string; json?: boolean; validationSplit: number; testFraction: number; strict?: boolean; datasetName?: string;
+  initFrom?: string; out?: string; name?: string; json?: boolean; validationSplit: number; testFraction: number; strict?: boolean; datasetName?: string;
 }
 
 /**
@@ -47,6 +47,24 @@ async function pushForJob(ref: string, spec: ModelSpec, o: EnqueueFlags): Promis
 }
 
 /**
+ * The job's model: a preset by name, a spec file read here, or `--init-from`
+ * (a model file read here and put in the model store; the job names its id).
+ */
+async function jobModel(o: EnqueueFlags, client: QueueClient): Promise<{ model: { preset: string } | { spec: ModelSpec } | { initFrom: string }; spec: () => ModelSpec }> {
+  if (o.initFrom) {
+    // A tfjs model directory is read through tfjs-layers: it needs a backend on this thread.
+    if ((await stat(o.initFrom).catch(() => null))?.isDirectory()) await initBackend('cpu');
+    const { id, spec } = await client.putModelFile(o.initFrom);
+    return { model: { initFrom: id }, spec: () => spec };
+  }
+  const presetOrFile = o.spec ?? o.preset ?? 'fashion-mnist';
+  // A preset name travels by name (the service checks it); a file is read here and travels as a spec.
+  if (PRESET_NAMES.includes(presetOrFile) || !/[\\/]|\.json$/i.test(presetOrFile)) return { model: { preset: presetOrFile }, spec: () => loadSpec(presetOrFile) };
+  const spec = loadSpec(presetOrFile);
+  return { model: { spec }, spec: () => spec };
+}
+
+/**
  * `tensorpool enqueue`: the `train` options plus --shards; validates and
  * queues a distributed job (REDIS_URL) and prints its id.
  */
@@ -56,6 +74,7 @@ export function register(program: Command): void {
     .description('queue a distributed training job for the coordinator and workers (Redis at REDIS_URL)')
     .option('--preset <name>', `model preset (${PRESET_NAMES.join(', ')}) or a spec JSON file`)
     .option('--spec <file>', 'model spec JSON file (instead of --preset)')
+    .option('--init-from <model>', 'start from this model (Keras .h5, .keras or a model directory on this machine): its architecture, weights and, when it has tensorpool metadata, normalization and labels; uploaded to the model store, the job carries its id')
     .option('--data <ref>', 'dataset: fashion-mnist, a dataset id sha256:<64 hex> or name in the dataset store, a folder/.npz on this machine (pushed to the store first), or a path inside TENSORPOOL_DATA_ROOT', 'fashion-mnist')
     .option('--dataset-name <name>', 'with a local --data: the name the pushed dataset gets in the store', (v) => {
       if (!NAME_RE.test(v)) throw new UsageError(`--dataset-name must be 1..64 letters, digits, '_', '.', '-', got '${v}'`);
@@ -83,19 +102,18 @@ export function register(program: Command): void {
     .option("--json", "print {\"jobId\"} (and \"dataset\": the id, when a local --data was pushed) as JSON")
     .action(async (o: EnqueueFlags) => {
       if (o.preset && o.spec) throw new UsageError('give --preset or --spec, not both');
-      const presetOrFile = o.spec ?? o.preset ?? 'fashion-mnist';
-      // A preset name travels by name; a file is read here and travels as a spec.
-      const model = PRESET_NAMES.includes(presetOrFile) ? { preset: presetOrFile } : /[\\/]|\.json$/i.test(presetOrFile) ? { spec: loadSpec(presetOrFile) } : { preset: presetOrFile };
-      const data = (await isLocalData(o.data)) ? await pushForJob(o.data, loadSpec(presetOrFile), o) : o.data;
-      const payload = {
-        ...model, data, validationSplit: o.validationSplit, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
-        learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
-        outerLr: o.outerLr, outerMomentum: o.outerMomentum,
-        outer: o.outer, ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}),
-        ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
-        ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
-      };
+      if (o.initFrom && (o.preset || o.spec)) throw new UsageError('--init-from and --preset/--spec cannot be combined: the model file gives the architecture');
       await withQueueClient(async (client) => {
+        const { model, spec } = await jobModel(o, client);
+        const data = (await isLocalData(o.data)) ? await pushForJob(o.data, spec(), o) : o.data;
+        const payload = {
+          ...model, data, validationSplit: o.validationSplit, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
+          learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
+          outerLr: o.outerLr, outerMomentum: o.outerMomentum,
+          outer: o.outer, ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}),
+          ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
+          ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
+        };
         // A local caller: may choose `out`, confined to the models dir (TENSORPOOL_MODELS_DIR; the coordinator checks again).
         const { jobId } = await client.enqueue(payload, { origin: 'local' });
         process.stdout.write(o.json ? `${JSON.stringify({ jobId, ...(data !== o.data ? { dataset: data } : {}) })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards); follow it with: tensorpool status ${jobId}\n`);

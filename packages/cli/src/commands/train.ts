@@ -144,7 +144,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<void> {
     const r = await runTraining({
       spec, train: trainSet, validation, test: data.test, epochs: flags.epochs, batchSize: flags.batchSize,
       threads: flags.threads, seed: flags.seed, augment: flags.augment === 'online' ? 'online' : 'none',
-      normalization, backend, outDir: out, resume, signal: controller.signal, h5: flags.h5, initialWeights: resume ? undefined : init?.weights,
+      normalization, backend, outDir: out, resume, signal: controller.signal, h5: flags.h5, initialWeights: resume ? undefined : init?.weights, initialAdam: resume ? undefined : init?.adam,
       options: Object.fromEntries([...RESTORED, 'out' as const].map((k) => [k, flags[k]])),
       onProgress: (epoch, p) => (progress.update(epoch, p), eventHooks.onProgress(epoch, p)),
       onEpochEnd: (rec) => (progress.end(rec), eventHooks.onEpochEnd(rec)),
