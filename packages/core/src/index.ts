@@ -6,3 +6,4 @@ export * from './worker-url.js';
 export * from './image-set.js';
 export * from './protocol/index.js';
 export * from './events.js';
+export * from './lua-script.js';
