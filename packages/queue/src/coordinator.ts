@@ -22,7 +22,8 @@ import { initialWeights, weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, queueOpts, type Queues } from './queues.js';
-import { getGlobalWeights, hasGlobalWeights, putAdam, putGlobalWeights } from './blobs.js';
+import { getGlobalWeights, hasGlobalWeights, putGlobalWeights } from './blobs.js';
+import { optimizerStatePolicy } from './optimizer-policy.js';
 import { describeShard } from './results.js';
 import { averageRound } from './round-average.js';
 import { outerStep } from './outer.js';
@@ -269,18 +270,16 @@ export class Coordinator {
     const next = nextRound(at, R);
     const expected = weightManifest(o.spec).total;
     const start = await getGlobalWeights(this.redis, this.keys, jobId, at.epoch, expected, at.round);
+    const policy = optimizerStatePolicy(o.optimizer);
     const avg = await averageRound(this.redis, this.keys, at, start, {
-      jobId, shards: o.shards, expected, moments: o.optimizer === 'average',
-      // 'per-shard': shard k continues from its own Adam state next round.
-      each: async (s, r) => {
-        if (o.optimizer === 'per-shard' && r.m && r.v) await putAdam(this.redis, this.keys.shardAdam(jobId, s), { m: r.m, v: r.v, step: r.meta.adamStep });
-      },
+      jobId, shards: o.shards, expected, moments: policy.averagesMoments,
+      each: (s, r) => policy.keepShard(this.redis, this.keys, jobId, s, r),
     });
     const u = await getOuterMomentum(this.redis, this.keys, jobId, at, expected, o);
     const step = outerStep(start, avg.weights, u, { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 });
     await putGlobalWeights(this.redis, this.keys, jobId, next.epoch, step.weights, next.round);
     if (step.u) await putOuterMomentum(this.redis, this.keys, jobId, next, step.u);
-    if (avg.m && avg.v) await putAdam(this.redis, this.keys.adam(jobId, next.epoch, next.round), { m: Float32Array.from(avg.m), v: Float32Array.from(avg.v), step: avg.adamStep });
+    await policy.keepAverage(this.redis, this.keys, jobId, next, avg);
     // Test hook point: the next round's state is written, the record still says round `at`.
     await hook('round-state', { epoch });
     const rm = roundMetricsOf(at, avg);
