@@ -1,5 +1,4 @@
-import { BackendError, UsageError } from '@tensorpool/core';
-import { resolveBackendName } from '@tensorpool/engine/backend';
+import { UsageError } from '@tensorpool/core';
 
 /** Commander option parsers shared by the commands: each names its flag in the error. */
 
@@ -27,17 +26,7 @@ export function parseFraction(flag: string) {
   };
 }
 
-/**
- * The backend of the trainer's worker threads: --backend, else
- * TENSORPOOL_BACKEND, else wasm. tfjs-node fails when loaded in a second
- * worker thread (tensorflow/tfjs#8388), so 'tensorflow' is refused here.
- */
-export function threadBackend(option?: string): 'wasm' | 'cpu' {
-  const b = resolveBackendName(option);
-  if (b === 'tensorflow') {
-    throw new BackendError(`the tensorflow backend (@tensorflow/tfjs-node) cannot run in worker threads (tensorflow/tfjs#8388): ${option !== undefined ? 'use --backend' : 'set TENSORPOOL_BACKEND to'} wasm or cpu`);
-  }
-  return b;
-}
+/** The backend of the trainer's worker threads: --backend, else TENSORPOOL_BACKEND, else wasm (never 'tensorflow'). */
+export { threadBackendName as threadBackend } from '@tensorpool/engine/backend';
 
 export const BACKEND_HELP = 'tfjs backend of the worker threads: wasm or cpu (default: TENSORPOOL_BACKEND, else wasm)';
