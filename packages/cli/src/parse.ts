@@ -1,21 +1,13 @@
-import { UsageError } from '@tensorpool/core';
+import { parseWholeNumber, UsageError } from '@tensorpool/core';
 
 /** Commander option parsers shared by the commands: each names its flag in the error. */
 
 export function parsePositiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
-    return n;
-  };
+  return (v: string): number => parseWholeNumber(flag, v, 1);
 }
 
 export function parseNonNegativeInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`);
-    return n;
-  };
+  return (v: string): number => parseWholeNumber(flag, v, 0);
 }
 
 export function parseFraction(flag: string) {

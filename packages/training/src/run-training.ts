@@ -4,11 +4,11 @@
  * `train` is a thin layer over this; so is examples/.
  */
 import { join } from 'node:path';
-import { TrainingError, UsageError } from '@tensorpool/core';
+import { checkPositiveInt, TrainingError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
-import { Trainer, checkPositiveInt } from './trainer.js';
+import { Trainer } from './trainer.js';
 import { CHECKPOINT_DIR, saveCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { classMetrics, type EpochRecord } from './metrics.js';
 import { saveModelDir } from './model-dir.js';

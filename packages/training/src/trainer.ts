@@ -8,7 +8,7 @@
  * identical weights at every step.
  */
 import { availableParallelism } from 'node:os';
-import { DEFAULTS, TrainingError, UsageError } from '@tensorpool/core';
+import { checkPositiveInt, DEFAULTS, TrainingError, UsageError } from '@tensorpool/core';
 import { ADAM_DEFAULTS, initialWeights, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
@@ -34,11 +34,6 @@ export interface TrainerOptions {
    * shared cores); costs one gradient slot (4 x params bytes) each.
    */
   microBatches?: number;
-}
-
-export function checkPositiveInt(name: string, v: number, flag = name): number {
-  if (!Number.isSafeInteger(v) || v < 1) throw new UsageError(`${flag} must be a positive integer, got ${v}`);
-  return v;
 }
 
 export function defaultThreads(): number {
