@@ -16,6 +16,7 @@ import { paramSlices } from './shared-state.js';
 import type { FusedGradientsTask, ThreadFault } from './fused-step.js';
 import { fillBuffer, type BatchSource } from './batcher.js';
 import { splitEven } from './split.js';
+import { epochMeans } from './metrics.js';
 import type { TrainerCore } from './trainer-core.js';
 import type { EpochOptions, EpochResult } from './types.js';
 
@@ -79,13 +80,8 @@ export async function runEpochSteps(core: TrainerCore, B: number, opts: EpochOpt
     const hook = opts.onProgress?.({ step: s + 1, steps, loss: lossSum / samples, accuracy: correct / samples, imagesPerSecond: samples / Math.max(seconds, 1e-9) });
     if (hook) await hook;
   }
-  const seconds = (performance.now() - t0) / 1000;
-  return {
-    samples, lossSum, correct, seconds, steps, stepsDone, interrupted,
-    loss: samples ? lossSum / samples : NaN,
-    accuracy: samples ? correct / samples : NaN,
-    imagesPerSecond: samples / Math.max(seconds, 1e-9),
-  };
+  const sums = { lossSum, correct, samples, seconds: (performance.now() - t0) / 1000 };
+  return { ...sums, steps, stepsDone, interrupted, ...epochMeans(sums) };
 }
 
 /**
