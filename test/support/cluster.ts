@@ -9,22 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueueClient, type JobStatus } from '@tensorpool/queue';
+import { TINY_SPEC } from '@tensorpool/api/testing/runs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const MAIN = join(ROOT, 'packages/cli/dist/main.js');
 
-/** A small conv net for 28x28x1 so shards take seconds on a shared core. */
-export const TINY_SPEC = {
-  name: 'tiny-fashion',
-  inputShape: [28, 28, 1],
-  labels: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
-  layers: [
-    { type: 'conv2d', filters: 8, kernelSize: 3, activation: 'relu' },
-    { type: 'maxPooling2d', poolSize: 2 },
-    { type: 'flatten' },
-    { type: 'dense', units: 10, activation: 'softmax' },
-  ],
-};
+/** A small conv net for 28x28x1 so shards take seconds on a shared core (one definition, shared with the dashboard tests). */
+export { TINY_SPEC };
 
 /** A test-hook announcement (packages/queue/src/test-hooks.ts) parsed from a process's stderr. */
 export interface HookLine {

@@ -1,22 +1,13 @@
-import { BackendError, UsageError } from '@tensorpool/core';
-import { resolveBackendName } from '@tensorpool/engine/backend';
+import { parseWholeNumber, UsageError } from '@tensorpool/core';
 
 /** Commander option parsers shared by the commands: each names its flag in the error. */
 
 export function parsePositiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
-    return n;
-  };
+  return (v: string): number => parseWholeNumber(flag, v, 1);
 }
 
 export function parseNonNegativeInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`);
-    return n;
-  };
+  return (v: string): number => parseWholeNumber(flag, v, 0);
 }
 
 export function parseFraction(flag: string) {
@@ -27,17 +18,7 @@ export function parseFraction(flag: string) {
   };
 }
 
-/**
- * The backend of the trainer's worker threads: --backend, else
- * TENSORPOOL_BACKEND, else wasm. tfjs-node fails when loaded in a second
- * worker thread (tensorflow/tfjs#8388), so 'tensorflow' is refused here.
- */
-export function threadBackend(option?: string): 'wasm' | 'cpu' {
-  const b = resolveBackendName(option);
-  if (b === 'tensorflow') {
-    throw new BackendError(`the tensorflow backend (@tensorflow/tfjs-node) cannot run in worker threads (tensorflow/tfjs#8388): ${option !== undefined ? 'use --backend' : 'set TENSORPOOL_BACKEND to'} wasm or cpu`);
-  }
-  return b;
-}
+/** The backend of the trainer's worker threads: --backend, else TENSORPOOL_BACKEND, else wasm (never 'tensorflow'). */
+export { threadBackendName as threadBackend } from '@tensorpool/engine/backend';
 
 export const BACKEND_HELP = 'tfjs backend of the worker threads: wasm or cpu (default: TENSORPOOL_BACKEND, else wasm)';

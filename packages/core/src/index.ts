@@ -7,3 +7,5 @@ export * from './image-set.js';
 export * from './protocol/index.js';
 export * from './events.js';
 export * from './samples.js';
+export * from './lua-script.js';
+export * from './integers.js';

@@ -3,18 +3,16 @@
  * the queue uses, under its key prefix (keys.ts), with a total byte budget
  * enforced atomically per chunk (lua/put-chunk-2.lua).
  */
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { DataError, DEFAULTS } from '@tensorpool/core';
+import { DataError, DEFAULTS, luaScript } from '@tensorpool/core';
 import { datasetKeys, type DatasetKeys } from './keys.js';
 import { checkName, ID_RE, idHex, parseManifest, type Manifest } from './manifest.js';
 import { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
 import { formatBytes } from './units.js';
 
 // Scripts live in lua/ beside src/ (tsc does not copy them; the image keeps lua/, drops src/): dist/x.js -> ../lua.
-const lua = (name: string): string => readFileSync(new URL(`../lua/${name}`, import.meta.url), 'utf8');
-const PUT_CHUNK = lua('put-chunk-2.lua');
-const DEL_CHUNK = lua('del-chunk-2.lua');
+const PUT_CHUNK = luaScript(new URL('../lua/put-chunk-2.lua', import.meta.url));
+const DEL_CHUNK = luaScript(new URL('../lua/del-chunk-2.lua', import.meta.url));
 
 export interface RedisStoreOptions {
   /** Key prefix (default TENSORPOOL_PREFIX or DEFAULTS.queuePrefix). */
@@ -42,7 +40,7 @@ export class RedisDatasetStore implements DatasetStore {
 
   async putChunk(id: string, index: number, bytes: Uint8Array): Promise<void> {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const [status, used] = (await this.redis.eval(PUT_CHUNK, 2, this.keys.chunk(idHex(id), index), this.keys.bytes, buf, String(this.budget))) as [number, number];
+    const [status, used] = (await PUT_CHUNK(this.redis, [this.keys.chunk(idHex(id), index), this.keys.bytes], [buf, String(this.budget)])) as [number, number];
     if (status === -1) {
       throw new StoreFullError(`dataset store is full: chunk ${index} of ${id} needs ${formatBytes(buf.length)}, ${formatBytes(Math.max(0, this.budget - used))} of the ${formatBytes(this.budget)} budget is free (${this.description}; TENSORPOOL_DATASET_STORE_BYTES)`);
     }
@@ -97,7 +95,7 @@ export class RedisDatasetStore implements DatasetStore {
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.keys.chunkPattern(hex), 'COUNT', 1000);
-      for (const k of keys) if ((await this.redis.eval(DEL_CHUNK, 2, k, this.keys.bytes)) as number > 0) found = true;
+      for (const k of keys) if ((await DEL_CHUNK(this.redis, [k, this.keys.bytes])) as number > 0) found = true;
       cursor = next;
     } while (cursor !== '0');
     return found;

@@ -27,6 +27,20 @@ export function resolveBackendName(option?: string): BackendName {
   return name as BackendName;
 }
 
+/**
+ * The backend of training worker threads (CLI trainers, queue workers and
+ * evaluators): option, else TENSORPOOL_BACKEND, else wasm. tfjs-node fails
+ * when loaded in a second worker thread (tensorflow/tfjs#8388), so
+ * 'tensorflow' is refused here, naming the setting to change.
+ */
+export function threadBackendName(option?: string): 'wasm' | 'cpu' {
+  const b = resolveBackendName(option);
+  if (b === 'tensorflow') {
+    throw new BackendError(`the tensorflow backend (@tensorflow/tfjs-node) cannot run in worker threads (tensorflow/tfjs#8388): ${option !== undefined ? 'use --backend' : 'set TENSORPOOL_BACKEND to'} wasm or cpu`);
+  }
+  return b;
+}
+
 export interface InitBackendOptions {
   /** Defaults to !isMainThread. 'tensorflow' is refused in worker threads. */
   inWorkerThread?: boolean;

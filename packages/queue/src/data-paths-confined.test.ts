@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkDataRef, classifyDataRef, resolveDataRef } from './data-ref.js';
 import { DatasetCache } from './datasets.js';
 import { parseJobPayload } from './schema.js';
-import { tmpDir, writeNpz } from './fixtures.test-util.js';
+import { refusal, tmpDir, writeNpz } from './fixtures.test-util.js';
 
 const { dir, cleanup } = tmpDir('tp-data-root-');
 afterAll(cleanup);
@@ -23,16 +23,6 @@ symlinkSync(outside, join(root, 'escape-dir'));
 symlinkSync(join(root, 'sets', 'small.npz'), join(root, 'inner-link.npz'));
 
 const REFUSED = /^data: not a dataset name \(fashion-mnist or one in the dataset store\), a dataset id \(sha256:<64 hex>\) or a readable path inside the data root$/;
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as { code: string }).code).toBe('E_JOB');
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 describe('data references', () => {
   it('accept a named dataset and paths inside the root, relative or absolute (store ids: data-store-refs.test.ts)', async () => {

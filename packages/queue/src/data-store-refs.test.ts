@@ -14,7 +14,7 @@ import { pushDataset, RedisDatasetStore } from '@tensorpool/datasets';
 import type { DatasetSplits, ImageSet } from '@tensorpool/data';
 import { QueueClient } from './client.js';
 import { connectRedis } from './redis.js';
-import { dropPrefix, testPrefix, tmpDir, writeNpz } from './fixtures.test-util.js';
+import { dropPrefix, refusal, testPrefix, tmpDir, writeNpz } from './fixtures.test-util.js';
 import { getJobRecord } from './state.js';
 
 const prefix = testPrefix('data-store-refs');
@@ -38,16 +38,6 @@ function set(n: number, offset: number): ImageSet {
 }
 const splits = (offset: number): DatasetSplits => ({ source: 'test', train: set(8, offset), test: set(4, offset + 1) });
 const spec = { name: 'tiny', inputShape: [4, 4, 1], labels: ['a', 'b'], layers: [{ type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }] };
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as { code: string }).code).toBe('E_JOB');
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 describe('store ids and names as job data', () => {
   it('pins a name to its id and adopts the dataset class names', async () => {

@@ -12,7 +12,7 @@
 import { limits } from '@tensorpool/core';
 import { initBackend } from '@tensorpool/engine';
 import type { EvalResult } from '@tensorpool/training';
-import { classMetrics, saveModelDir, saveSamples } from '@tensorpool/training';
+import { saveModelDir, saveSamples, testMetrics } from '@tensorpool/training';
 import type { DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
 import { jobSplits, resolvedNormalization, validationSet } from './job-splits.js';
@@ -95,14 +95,10 @@ export class Evaluator {
     this.forget(rec.id);
     // Checked again here, right before writing: inside the models dir, symlinks resolved.
     const out = await confinedModelDir(rec.id, o.out, this.modelsDir);
-    const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
     const metrics = {
       jobId: rec.id,
-      testLoss: test.loss,
-      testAccuracy: test.accuracy,
-      testSamples: test.count,
+      ...testMetrics(o.spec.labels, test),
       ...(validation ? { valLoss: validation.loss, valAccuracy: validation.accuracy, valSamples: validation.count } : {}),
-      ...cm,
       validationSplit: o.validationSplit,
       normalization: resolvedNormalization(o),
       epochs: o.epochs,

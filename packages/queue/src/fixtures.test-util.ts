@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { bytesOf, npyBytes, npzBytes } from '../../data/src/fixtures.test-util.js';
 
 export function tmpDir(prefix: string): { dir: string; cleanup: () => void } {
@@ -36,4 +37,15 @@ export async function until<T>(probe: () => Promise<T | undefined | false>, ever
     if (v) return v;
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The message of the JobError (code E_JOB) that `p` rejects with; fails the test when `p` resolves. */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect((e as { code: string }).code).toBe('E_JOB');
+    return (e as Error).message;
+  }
+  throw new Error('accepted');
 }

@@ -9,7 +9,7 @@
  * Idempotent: a coordinator that restarts after measuring finds the numbers
  * in the record and does not measure again.
  */
-import { readFileSync } from 'node:fs';
+import { luaScript } from '@tensorpool/core';
 import type { Redis } from 'ioredis';
 import type { DatasetSplits } from '@tensorpool/data';
 import type { Keys } from './keys.js';
@@ -17,7 +17,7 @@ import { jobSplits, meanStdOf } from './job-splits.js';
 import { parseJobPayload } from './schema.js';
 import type { JobRecord } from './state.js';
 
-const REPLACE_OPTIONS = readFileSync(new URL('../lua/replace-options-1.lua', import.meta.url), 'utf8');
+const REPLACE_OPTIONS = luaScript(new URL('../lua/replace-options-1.lua', import.meta.url));
 
 /** Measures and stores mean/std for a queued 'mean-std' job; true when the record now holds numbers (or never needed them). */
 export async function measureNormalization(redis: Redis, keys: Keys, rec: JobRecord, load: () => Promise<DatasetSplits>): Promise<boolean> {
@@ -31,5 +31,5 @@ export async function measureNormalization(redis: Redis, keys: Keys, rec: JobRec
   const { preset, ...payload } = next;
   void preset;
   parseJobPayload(payload);
-  return (await redis.eval(REPLACE_OPTIONS, 1, keys.job(rec.id), before, JSON.stringify(next))) === 1;
+  return (await REPLACE_OPTIONS(redis, [keys.job(rec.id)], [before, JSON.stringify(next)])) === 1;
 }

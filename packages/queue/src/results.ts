@@ -1,12 +1,12 @@
 /**
  * Shard results in Redis, keyed by (job, epoch, shard) and written once:
- * a Lua script stores the hash only if the key does not exist, so a
+ * a Lua script (lua/store-once-2.lua) stores the hash only if the key does not exist, so a
  * duplicate delivery of a shard (BullMQ is at-least-once) never replaces or
  * double-counts the first result. Results are validated before they are
  * stored and again when read (size, NaN/Inf).
  */
 import type { Redis } from 'ioredis';
-import { decodeWeights, encodeWeights, JobError, type ShardResultMeta } from '@tensorpool/core';
+import { decodeWeights, encodeWeights, JobError, luaScript, type ShardResultMeta } from '@tensorpool/core';
 import type { Keys } from './keys.js';
 import { parseShardMeta } from './stored.js';
 
@@ -28,11 +28,7 @@ export interface ShardRef {
   expected: number;
 }
 
-const STORE_ONCE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-redis.call('INCR', KEYS[2])
-return 1`;
+const STORE_ONCE = luaScript(new URL('../lua/store-once-2.lua', import.meta.url));
 
 export function describeShard(ref: Pick<ShardRef, 'epoch' | 'shard' | 'round'>): string {
   return `shard ${ref.shard} of epoch ${ref.epoch + 1}${ref.round ? ` round ${ref.round + 1}` : ''}`;
@@ -69,7 +65,7 @@ export async function storeShardResult(redis: Redis, keys: Keys, ref: ShardRef, 
   }
   const args: (string | Buffer)[] = ['weights', encodeWeights(result.weights), 'meta', JSON.stringify(result.meta)];
   if (result.m && result.v) args.push('m', encodeWeights(result.m), 'v', encodeWeights(result.v));
-  const stored = await redis.eval(STORE_ONCE, 2, keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), keys.shardsDone, ...args);
+  const stored = await STORE_ONCE(redis, [keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), keys.shardsDone], args);
   if (stored === 1) await redis.sadd(keys.jobWorkers(ref.jobId), result.meta.worker);
   return stored === 1;
 }

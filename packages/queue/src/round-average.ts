@@ -14,7 +14,7 @@
  * (the second form needs no second pass). 0 when every shard made the same
  * update; grows as they diverge.
  * Per-shard results are also handed to `each` as they stream past (the
- * coordinator stores 'per-shard' Adam state from there).
+ * optimizer-state policy keeps per-shard Adam state from there: optimizer-policy.ts).
  */
 import type { Redis } from 'ioredis';
 import { JobError, type ShardResultMeta } from '@tensorpool/core';

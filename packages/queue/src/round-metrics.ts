@@ -11,10 +11,16 @@ import type { EpochMetrics, RoundMetrics } from './state.js';
 /** Worker ids and seconds per shard of a round, kept so the epoch can sum them. */
 type RoundWithShards = RoundMetrics & { shards: (RoundMetrics['shards'][number] & { seconds?: number; worker?: string })[] };
 
+/** Σ n_i f(x_i) / Σ n_i over the items with samples (NaN when none has any). */
+function sampleWeighted<T extends { samples: number }>(items: T[], f: (x: T) => number): number {
+  const total = items.reduce((a, x) => a + x.samples, 0);
+  return total ? items.reduce((a, x) => a + (x.samples ? f(x) * x.samples : 0), 0) / total : NaN;
+}
+
 export function roundMetricsOf(at: RoundRef, avg: RoundAverage): RoundWithShards {
   const metas = avg.metas;
   const samples = metas.reduce((a, m) => a + m.samples, 0);
-  const mean = (f: (m: ShardResultMeta) => number) => (samples ? metas.reduce((a, m) => a + f(m) * m.samples, 0) / samples : NaN);
+  const mean = (f: (m: ShardResultMeta) => number) => sampleWeighted(metas, f);
   return {
     epoch: at.epoch + 1,
     round: at.round + 1,
@@ -35,7 +41,7 @@ export function roundMetricsOf(at: RoundRef, avg: RoundAverage): RoundWithShards
  */
 export function epochMetricsOf(epoch: number, rounds: RoundWithShards[], lastMetas: ShardResultMeta[], val: Evaluation, seconds: number): EpochMetrics {
   const total = rounds.reduce((a, r) => a + r.samples, 0);
-  const weighted = (f: (r: RoundMetrics) => number) => rounds.reduce((a, r) => a + (r.samples ? f(r) * r.samples : 0), 0) / total;
+  const weighted = (f: (r: RoundMetrics) => number) => sampleWeighted(rounds, f);
   const shards = lastMetas.map((_, shard) => {
     const per = rounds.map((r) => r.shards[shard]).filter((x) => x !== undefined);
     const workers = [...new Set(per.map((x) => x.worker ?? ''))].filter(Boolean);

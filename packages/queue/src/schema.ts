@@ -22,6 +22,7 @@ import { checkPayloadShape, checkSpecSize, printable } from './payload-shape.js'
  *   default (DEFAULTS.optimizerPolicy): lowest final training loss and best
  *   mean test accuracy of the three in our measurement (packages/queue/README.md).
  * - 'reset': every epoch starts with zero moments and step 0.
+ * What worker and coordinator do for each: optimizer-policy.ts.
  */
 export const OPTIMIZER_POLICIES = ['average', 'per-shard', 'reset'] as const;
 export type OptimizerPolicy = (typeof OPTIMIZER_POLICIES)[number];

@@ -7,9 +7,8 @@
  * after a restart lives here and in the epoch's weight blobs.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { BusyError, JobError, limits } from '@tensorpool/core';
+import { BusyError, JobError, limits, luaScript } from '@tensorpool/core';
 import type { Keys } from './keys.js';
 import type { JobOptions } from './schema.js';
 import { assertJobId, parseEpochMetrics, parseFinalMetrics, parseRecordFields, parseRoundMetrics } from './stored.js';
@@ -101,7 +100,7 @@ export function newJobId(): string {
   return `j${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
-const CREATE_JOB = readFileSync(new URL('../lua/create-job-3.lua', import.meta.url), 'utf8');
+const CREATE_JOB = luaScript(new URL('../lua/create-job-3.lua', import.meta.url));
 
 /**
  * Writes a queued job's record, unless the service already holds
@@ -111,7 +110,7 @@ const CREATE_JOB = readFileSync(new URL('../lua/create-job-3.lua', import.meta.u
 export async function createJobRecord(redis: Redis, keys: Keys, options: JobOptions, id = newJobId(), maxActive = limits().activeJobs): Promise<JobRecord> {
   assertJobId(id);
   const rec: JobRecord = { id, state: 'queued', options, epoch: 0, round: 0, createdAt: Date.now() };
-  const r = await redis.eval(CREATE_JOB, 3, keys.job(id), keys.jobs, keys.active, String(maxActive), id, String(rec.createdAt), JSON.stringify(options));
+  const r = await CREATE_JOB(redis, [keys.job(id), keys.jobs, keys.active], [String(maxActive), id, String(rec.createdAt), JSON.stringify(options)]);
   if (r === 0) throw new BusyError(`the service already has ${maxActive} queued or running jobs (TENSORPOOL_MAX_ACTIVE_JOBS): retry when one has finished`);
   if (r !== 1) throw new JobError(`job ${id} already exists`);
   return rec;
@@ -146,21 +145,14 @@ export async function requireJobRecord(redis: Redis, keys: Keys, id: string): Pr
   return rec;
 }
 
-// Sets state and fields unless the job already reached a terminal state
-// (a cancelled job is never revived by a late shard or epoch).
-const TRANSITION = `
-local s = redis.call('HGET', KEYS[1], 'state')
-if not s then return -1 end
-if s == 'completed' or s == 'failed' or s == 'cancelled' then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-if ARGV[2] == 'completed' or ARGV[2] == 'failed' or ARGV[2] == 'cancelled' then redis.call('SREM', KEYS[2], redis.call('HGET', KEYS[1], 'id')) end
-return 1`;
+// Sets state and fields unless the job already reached a terminal state (lua/transition-2.lua).
+const TRANSITION = luaScript(new URL('../lua/transition-2.lua', import.meta.url));
 
 /** Moves a non-terminal job to `state` with extra fields; false when it was already terminal or unknown. */
 export async function transition(redis: Redis, keys: Keys, id: string, state: JobState, fields: Record<string, string | number> = {}): Promise<boolean> {
   const args: string[] = ['state', state];
   for (const [k, v] of Object.entries(fields)) args.push(k, String(v));
-  return (await redis.eval(TRANSITION, 2, keys.job(id), keys.active, ...args)) === 1;
+  return (await TRANSITION(redis, [keys.job(id), keys.active], args)) === 1;
 }
 
 export async function setCompletedEpochs(redis: Redis, keys: Keys, id: string, epoch: number): Promise<void> {

@@ -10,8 +10,8 @@
  * are digests of the model, so a long-lived process holds no per-job state here.
  */
 import { createHash } from 'node:crypto';
-import { BackendError, limits } from '@tensorpool/core';
-import { resolveBackendName, type ModelSpec } from '@tensorpool/engine';
+import { limits } from '@tensorpool/core';
+import { threadBackendName, type ModelSpec } from '@tensorpool/engine';
 import { Trainer } from '@tensorpool/training';
 import { silentLogger, type Logger } from './log.js';
 
@@ -20,13 +20,6 @@ export interface TrainerKey {
   batchSize: number;
   learningRate: number;
   threads?: number;
-}
-
-/** The trainer threads' backend: TENSORPOOL_BACKEND or wasm ('tensorflow' cannot run in worker threads). */
-function threadBackend(): 'wasm' | 'cpu' {
-  const b = resolveBackendName();
-  if (b === 'tensorflow') throw new BackendError("TENSORPOOL_BACKEND=tensorflow cannot run in trainer threads: use 'wasm' or 'cpu' for workers");
-  return b;
 }
 
 function digest(k: TrainerKey): string {
@@ -56,7 +49,7 @@ export class TrainerCache {
         this.idle.delete(other);
         for (const t of ts) void this.drop(t);
       }
-      trainer = await Trainer.create({ spec: k.spec, batchSize: k.batchSize, adam: { learningRate: k.learningRate }, backend: threadBackend(), ...(k.threads ? { threads: k.threads } : {}) });
+      trainer = await Trainer.create({ spec: k.spec, batchSize: k.batchSize, adam: { learningRate: k.learningRate }, backend: threadBackendName(), ...(k.threads ? { threads: k.threads } : {}) });
       this.all.add(trainer);
     }
     const t = trainer;

@@ -17,7 +17,8 @@ import { dataRoot } from './data-ref.js';
 import { connectRedis } from './redis.js';
 import { emitRunEvent } from './run-events.js';
 import { queueOpts } from './queues.js';
-import { getAdam, getGlobalWeights, type AdamState } from './blobs.js';
+import { getGlobalWeights } from './blobs.js';
+import { optimizerStatePolicy } from './optimizer-policy.js';
 import { describeShard, hasShardResult, storeShardResult } from './results.js';
 import { getJobRecord, setShardProgress, transition, TERMINAL_STATES } from './state.js';
 import { openDatasetCache, type DatasetCache as DiskCache } from '@tensorpool/datasets';
@@ -164,9 +165,8 @@ export class ShardWorker {
       const steps = Math.ceil(samples / o.batchSize);
       const chunk = chunkSteps(steps, round, roundsOf(o));
       const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round);
-      let adam: AdamState | undefined;
-      if (o.optimizer === 'average') adam = await getAdam(this.redis, this.keys.adam(jobId, epoch, round), expected);
-      else if (o.optimizer === 'per-shard') adam = await getAdam(this.redis, this.keys.shardAdam(jobId, shard), expected);
+      const policy = optimizerStatePolicy(o.optimizer);
+      const adam = await policy.load(this.redis, this.keys, { jobId, epoch, round, shard }, expected);
       this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${samples} samples`);
       const ev = { epoch: epoch + 1, shard, worker: this.id, round: round + 1 };
       if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
@@ -193,7 +193,7 @@ export class ShardWorker {
         throw e;
       }).finally(release);
       if (!r || abort.signal.aborted) return { stored: false, skipped: 'cancelled' };
-      const keepMoments = o.optimizer !== 'reset';
+      const keepMoments = policy.resultKeepsMoments;
       const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, round, expected }, {
         weights: r.weights,
         ...(keepMoments ? { m: r.adam.m, v: r.adam.v } : {}),

@@ -4,10 +4,10 @@
  * start-up, first-call kernel setup). Peak RSS covers the whole process,
  * worker threads included.
  */
-import { Random } from '@tensorpool/core';
+import { checkPositiveInt, Random } from '@tensorpool/core';
 import type { ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
-import { Trainer, checkPositiveInt } from './trainer.js';
+import { Trainer } from './trainer.js';
 
 export interface BenchOptions {
   spec: ModelSpec;

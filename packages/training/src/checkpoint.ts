@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DataError } from '@tensorpool/core';
 import { validateSpec, weightManifest, type ModelSpec } from '@tensorpool/engine';
 import { f32Bytes, writeDirAtomic } from './atomic.js';
-import type { EpochRecord } from './metrics.js';
+import type { EpochRecord, EpochSums } from './metrics.js';
 import type { AdamState } from './types.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -28,7 +28,7 @@ export interface CheckpointState {
   step: number;
   adamStep: number;
   /** Sums over the steps of `epoch` already done (mid-epoch checkpoints). */
-  partial: { lossSum: number; correct: number; samples: number; seconds: number };
+  partial: EpochSums;
   history: EpochRecord[];
   /** The options of the run (CLI options, JSON), so --resume needs no flags. */
   options: Record<string, unknown>;

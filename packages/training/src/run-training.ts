@@ -4,13 +4,13 @@
  * `train` is a thin layer over this; so is examples/.
  */
 import { join } from 'node:path';
-import { TrainingError, UsageError } from '@tensorpool/core';
+import { checkPositiveInt, TrainingError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
-import { Trainer, checkPositiveInt } from './trainer.js';
+import { Trainer } from './trainer.js';
 import { CHECKPOINT_DIR, saveCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
-import { classMetrics, type EpochRecord } from './metrics.js';
+import { addSums, epochMeans, NO_SUMS, testMetrics, type EpochRecord } from './metrics.js';
 import { saveModelDir } from './model-dir.js';
 import { saveSamples } from './samples.js';
 import type { AdamState, AugmentMode, ProgressInfo } from './types.js';
@@ -64,7 +64,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
   const batchSize = checkPositiveInt('batch size', o.batchSize, '--batch-size');
   if (o.train.n === 0) throw new UsageError('no training samples: the data set (after --limit and --validation-split) is empty');
   const start: Pick<CheckpointState, 'epoch' | 'step' | 'partial' | 'history'> = o.resume?.state ?? {
-    epoch: 0, step: 0, partial: { lossSum: 0, correct: 0, samples: 0, seconds: 0 }, history: [],
+    epoch: 0, step: 0, partial: { ...NO_SUMS }, history: [],
   };
   if (start.epoch > epochs || (start.epoch === epochs && start.step > 0)) {
     throw new UsageError(`the checkpoint is at epoch ${start.epoch + 1} but --epochs is ${epochs}; pass a larger --epochs to continue`);
@@ -89,7 +89,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     };
     for (let epoch = start.epoch; epoch < epochs; epoch++) {
       const startStep = epoch === start.epoch ? start.step : 0;
-      const prior = epoch === start.epoch ? start.partial : { lossSum: 0, correct: 0, samples: 0, seconds: 0 };
+      const prior = epoch === start.epoch ? start.partial : { ...NO_SUMS };
       const steps = Math.ceil(o.train.n / batchSize);
       o.onEpochStart?.(epoch, steps, startStep);
       let r;
@@ -102,35 +102,32 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
         if (e instanceof TrainingError && checkpointDir) e.message += `; last good state in ${checkpointDir}`;
         throw e;
       }
-      const partial = {
-        lossSum: prior.lossSum + r.lossSum, correct: prior.correct + r.correct,
-        samples: prior.samples + r.samples, seconds: prior.seconds + r.seconds,
-      };
+      const partial = addSums(prior, r);
       if (r.interrupted) {
         await save(epoch, r.stepsDone, partial);
         return { testLoss: NaN, testAccuracy: NaN, epochs: history, modelDir: null, checkpointDir, backend: trainer.backend, threads: trainer.threads, seed: o.seed, interrupted: true };
       }
       const val = o.validation && o.validation.n > 0 ? await trainer.evaluate(o.validation, { normalization: o.normalization }) : null;
+      const { loss, accuracy, imagesPerSecond } = epochMeans(partial);
       const rec: EpochRecord = {
         epoch: epoch + 1,
-        loss: partial.lossSum / partial.samples,
-        accuracy: partial.correct / partial.samples,
+        loss,
+        accuracy,
         valLoss: val ? val.loss : null,
         valAccuracy: val ? val.accuracy : null,
         seconds: partial.seconds,
-        imagesPerSecond: partial.samples / Math.max(partial.seconds, 1e-9),
+        imagesPerSecond,
       };
       history.push(rec);
-      await save(epoch + 1, 0, { lossSum: 0, correct: 0, samples: 0, seconds: 0 });
+      await save(epoch + 1, 0, { ...NO_SUMS });
       o.onEpochEnd?.(rec);
     }
     const test = await trainer.evaluate(o.test, { normalization: o.normalization });
     let modelDir: string | null = null;
     if (o.outDir) {
-      const cm = classMetrics(o.spec.labels, test.labels, test.predictions);
       await saveModelDir(o.outDir, {
         spec: o.spec, weights: trainer.getWeights(), adam: trainer.getAdam(), normalization: o.normalization, h5: o.h5,
-        metrics: { testLoss: test.loss, testAccuracy: test.accuracy, testSamples: test.count, ...cm, history },
+        metrics: { ...testMetrics(o.spec.labels, test), history },
       });
       await saveSamples(o.outDir, { set: o.test, labels: o.spec.labels, test, normalization: o.normalization, predict: (x, n) => trainer.predict(x, n) });
       modelDir = o.outDir;

@@ -2,6 +2,7 @@
 // messages, job lifecycle routes, health, Prometheus text, OpenAPI, Bull Board.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-api-${process.pid}`;
 const token = 's3cret-token';
@@ -11,12 +12,7 @@ const auth = { authorization: `Bearer ${token}` };
 beforeAll(async () => {
   app = await buildServer({ prefix, token });
 });
-afterAll(async () => {
-  const r = app.queueClient.redis;
-  const ks = await r.keys(`${prefix}:*`);
-  if (ks.length) await r.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 describe('HTTP API', () => {
   it('refuses job routes without or with a wrong bearer token, with a clear message', async () => {

@@ -4,6 +4,7 @@
 // schemes and forged cookies: always 401, and nothing changes in Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 import { badCredentials, isAllowedPublic, protectedTargets, spellings } from './testing/attack.js';
 
 const prefix = `tp-test-auth-spell-${process.pid}`;
@@ -19,11 +20,7 @@ beforeAll(async () => {
   expect(r.statusCode).toBe(201);
   jobId = (r.json() as { jobId: string }).jobId;
 });
-afterAll(async () => {
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 /** `{"error":"unauthorized","message":"<one line, no secret>"}` and nothing else. */
 function oneLine401(body: string): boolean {

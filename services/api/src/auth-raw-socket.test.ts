@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 import { protectedTargets } from './testing/attack.js';
 import { rawRequest } from './testing/raw-http.js';
 
@@ -23,11 +24,7 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
   jobId = (JSON.parse(r.body) as { jobId: string }).jobId;
 });
-afterAll(async () => {
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 describe('auth over a real socket', () => {
   it('routes absolute-form targets to the handler when the token is right', async () => {

@@ -2,6 +2,7 @@
 // command; a well-formed unknown id is 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-api-ids-${process.pid}`;
 const token = 'ids-token';
@@ -11,12 +12,7 @@ let app: Awaited<ReturnType<typeof buildServer>>;
 beforeAll(async () => {
   app = await buildServer({ prefix, token });
 });
-afterAll(async () => {
-  const r = app.queueClient.redis;
-  const ks = await r.keys(`${prefix}:*`);
-  if (ks.length) await r.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 describe('job id route parameters', () => {
   it('are 400 for anything but a job id, without touching Redis', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-board-tls-${process.pid}`;
 const token = 'tls-tok-0123456789';
@@ -28,9 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => tls.close(resolve));
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
+  await closeTestServer(app, prefix);
   rmSync(dir, { recursive: true, force: true });
 });
 

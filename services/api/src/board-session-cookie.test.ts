@@ -4,6 +4,7 @@
 // the token in no log line, and sessions read back from Redis validated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-board-cookie-${process.pid}`;
 const token = 'cookie-tok-0123456789';
@@ -14,11 +15,7 @@ let app: ApiServer;
 beforeAll(async () => {
   app = await buildServer({ prefix, token, sessionTtlMs, logger: { stream: { write: (l: string) => void logs.push(l) } } });
 });
-afterAll(async () => {
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 async function bootstrap(url: string) {
   const r = await app.inject({ method: 'GET', url });

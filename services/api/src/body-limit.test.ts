@@ -2,6 +2,7 @@
 // JSON that names the limit and how to raise it, before any job is created.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-body-limit-${process.pid}`;
 const token = 'body-tok-0123456789';
@@ -11,11 +12,7 @@ let app: ApiServer;
 beforeAll(async () => {
   app = await buildServer({ prefix, token, bodyBytes: 4096 });
 });
-afterAll(async () => {
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 describe('request body limit', () => {
   it('answers 413 with a one-line message above the limit, and accepts a body just under it', async () => {

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '@tensorpool/core';
 import { buildServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-hostile-${process.pid}`;
 const token = 'hostile-token';
@@ -30,10 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   delete process.env.TENSORPOOL_DATA_ROOT;
-  const r = app.queueClient.redis;
-  const ks = await r.keys(`${prefix}:*`);
-  if (ks.length) await r.del(...ks);
-  await app.close();
+  await closeTestServer(app, prefix);
   rmSync(base, { recursive: true, force: true });
 });
 

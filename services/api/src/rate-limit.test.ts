@@ -3,6 +3,7 @@
 // and Retry-After, and no job is created. Reads are not limited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-rate-limit-${process.pid}`;
 const token = 'rate-tok-0123456789';
@@ -13,11 +14,7 @@ let app: ApiServer;
 beforeAll(async () => {
   app = await buildServer({ prefix, token, rateLimitMax: 3, rateLimitWindowMs: 3_600_000 });
 });
-afterAll(async () => {
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
-});
+afterAll(() => closeTestServer(app, prefix));
 
 describe('rate limit on mutating routes', () => {
   it('answers 429 past the limit, with a clear message and no new job', async () => {

@@ -3,6 +3,7 @@
 // once a job ends (cancelled here), there is room again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './server.js';
+import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-api-busy-${process.pid}`;
 const token = 'busy-token';
@@ -16,10 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   delete process.env.TENSORPOOL_MAX_ACTIVE_JOBS;
-  const r = app.queueClient.redis;
-  const ks = await r.keys(`${prefix}:*`);
-  if (ks.length) await r.del(...ks);
-  await app.close();
+  await closeTestServer(app, prefix);
 });
 
 describe('active job limit', () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import { buildServer, checkListen, resolveConfig, type ApiOptions } from '@tensorpool/api';
 import { stderrLogger, untilSignal } from '@tensorpool/queue';
+import { parseNonNegativeInt } from '../parse.js';
 
 interface ServeFlags {
   port: number;
@@ -15,11 +16,7 @@ interface ServeFlags {
 }
 
 /** Flag value as a non-negative integer; the API's options check the range and name the option. */
-const int = (flag: string) => (v: string): number => {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`);
-  return n;
-};
+const int = parseNonNegativeInt;
 
 /**
  * `tensorpool serve`: the HTTP API (jobs, /healthz, /metrics, /docs, /admin/queues).

@@ -6,6 +6,7 @@
 // stream stays open while it is queued and ends, saying so, when it is cancelled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ApiServer } from '../server.js';
+import { closeTestServer } from '../testing/app.js';
 import { launchBrowser, type Browser } from '../testing/browser.js';
 
 const prefix = `tp-test-dash-login-${process.pid}`;
@@ -25,9 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  const ks = await app.queueClient.redis.keys(`${prefix}:*`);
-  if (ks.length) await app.queueClient.redis.del(...ks);
-  await app.close();
+  await closeTestServer(app, prefix);
 });
 
 describe('dashboard behind the API token', () => {

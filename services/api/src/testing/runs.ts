@@ -1,6 +1,6 @@
 /** What the dashboard tests share: a tiny model that trains in seconds, and waiting on a condition. */
 
-/** A small conv net for 28x28x1 (the same as test/support/cluster.ts). */
+/** A small conv net for 28x28x1 that trains in seconds (also the e2e tests' model: test/support/cluster.ts). */
 export const TINY_SPEC = {
   name: 'tiny-fashion',
   inputShape: [28, 28, 1],

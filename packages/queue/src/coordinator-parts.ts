@@ -1,0 +1,24 @@
+/**
+ * What the coordinator's steps (coordinator-*.ts) use of the Coordinator: its
+ * connections, queues, evaluator and log, and the steps they call in each other.
+ */
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.js';
+import type { Queues } from './queues.js';
+import type { Evaluator } from './evaluate.js';
+import type { Logger } from './log.js';
+import type { RoundRef } from './rounds.js';
+import type { JobRecord } from './state.js';
+
+export interface CoordinatorParts {
+  readonly keys: Keys;
+  readonly redis: Redis;
+  readonly queues: Queues;
+  readonly evaluator: Evaluator;
+  readonly log: Logger;
+  onEpochFailed(epochJobId: string): Promise<void>;
+  fail(jobId: string, e: Error): Promise<void>;
+  startJob(jobId: string): Promise<void>;
+  queueRound(rec: JobRecord, at: RoundRef): Promise<void>;
+  finishJob(rec: JobRecord): Promise<void>;
+}
