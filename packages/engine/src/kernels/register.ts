@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './batch-matmul.js';
-import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2DBackpropFilter, simdRoute } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { withFreshOperands } from './fresh-operands.js';
 import { makeFusedMatMul } from './fused-matmul.js';
@@ -27,6 +27,8 @@ export interface TrainingKernelOptions {
   fastMaxPoolGrad?: boolean;
   /** Sum over leading axes (bias gradients) without a transpose. */
   fastSum?: boolean;
+  /** Our WebAssembly SIMD kernels (packages/engine/wasm): the stride-1 filter gradient. */
+  simdKernels?: boolean;
 }
 /**
  * 'all' = every kernel of ours; 'missing-only' = only what wasm lacks
@@ -34,8 +36,8 @@ export interface TrainingKernelOptions {
  */
 export type TrainingKernelSet = 'all' | 'missing-only';
 
-const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true };
-const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false };
+const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true, simdKernels: true };
+const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false, simdKernels: false };
 
 /** Stock kernels that cache packed operands per tensor id, and those operands. */
 const FRESH_OPERANDS: [string, string[]][] = [
@@ -64,6 +66,7 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
     captureStock(name);
     install(name, withFreshOperands(stock(name), operands));
   }
+  simdRoute.enabled = o.simdKernels;
   install(tf.Conv2DBackpropFilter, conv2DBackpropFilter);
   install(tf.Conv2DBackpropInput, o.fastBackpropInput ? conv2DBackpropInput : undefined);
   captureStock(tf.BatchMatMul);
