@@ -8,11 +8,13 @@
  * after one warm-up call. bench/pytorch_ref.py `profile` prints the same rows
  * for PyTorch; bench/pytorch.ts puts them side by side.
  *
- *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--no-simd]
- * (--no-simd: without our WebAssembly SIMD kernels, for before/after comparisons)
+ *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--no-simd | --compare-simd R]
+ * --no-simd: without our WebAssembly SIMD kernels. --compare-simd R: before/after
+ * in this one process, R rounds alternating without and with them; prints the
+ * medians per layer and pass and their ratio (without / with: > 1 = SIMD faster).
  */
 import * as tf from '@tensorflow/tfjs';
-import { getPreset, initBackend } from '@tensorpool/engine';
+import { getPreset, initBackend, registerTrainingKernels } from '@tensorpool/engine';
 
 export interface LayerTiming { layer: string; input: number[]; forward: number; inputGrad: number | null; weightGrad: number | null }
 export interface LayerProfile { preset: string; batchSize: number; reps: number; layers: LayerTiming[] }
@@ -112,8 +114,39 @@ export function profileLayers(preset: string, batch: number, reps: number): Laye
   return { preset, batchSize: batch, reps, layers: rows };
 }
 
+type Pass = 'forward' | 'inputGrad' | 'weightGrad';
+const PASSES: Pass[] = ['forward', 'inputGrad', 'weightGrad'];
+
+/** R rounds of profileLayers alternating without / with the SIMD kernels; medians and ratios per layer and pass. */
+function compareSimd(preset: string, batch: number, reps: number, rounds: number) {
+  const runs: Record<'off' | 'on', LayerProfile[]> = { off: [], on: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const side of r % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+      registerTrainingKernels(side === 'on' ? 'all' : { simdKernels: false });
+      runs[side].push(profileLayers(preset, batch, reps));
+    }
+  }
+  registerTrainingKernels('all');
+  const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const total = { off: 0, on: 0 };
+  const layers = runs.off[0].layers.map((l, i) => {
+    const row: Record<string, unknown> = { layer: l.layer, input: l.input };
+    for (const p of PASSES) {
+      if (l[p] === null) continue;
+      const off = med(runs.off.map((x) => x.layers[i][p]!)), on = med(runs.on.map((x) => x.layers[i][p]!));
+      total.off += off;
+      total.on += on;
+      row[p] = { withoutSimd: Math.round(off * 10) / 10, withSimd: Math.round(on * 10) / 10, ratio: Math.round((off / on) * 100) / 100 };
+    }
+    return row;
+  });
+  return { preset, batchSize: batch, reps, rounds, layers, total: { ...total, ratio: total.off / total.on } };
+}
+
 if (process.argv[1]?.endsWith('layer-profile.js')) {
   await initBackend('wasm', { kernels: process.argv.includes('--no-simd') ? { simdKernels: false } : 'all' });
-  const r = profileLayers(arg('preset', 'seed'), Number(arg('batch', '32')), Number(arg('reps', '3')));
+  const [preset, batch, reps] = [arg('preset', 'seed'), Number(arg('batch', '32')), Number(arg('reps', '3'))];
+  const rounds = Number(arg('compare-simd', '0'));
+  const r = rounds > 0 ? compareSimd(preset, batch, reps, rounds) : profileLayers(preset, batch, reps);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

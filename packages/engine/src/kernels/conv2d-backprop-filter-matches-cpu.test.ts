@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
 import { FIXED_CONV_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
-import { convRoute, im2colLimits, simdRoute, wideIm2col } from './conv2d-backprop-filter.js';
+import { convRoute, im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
+import { simdRoute } from './simd-module.js';
 
 /** Conv2DBackpropFilter on wasm (ours; stock wasm has none) vs the cpu backend. */
 const fixed: ConvCase[] = [

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
 import type { ConvCase } from './conv-cases.test-util.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
-import { simdRoute } from './conv2d-backprop-filter.js';
+import { simdRoute } from './simd-module.js';
 
 /**
  * Conv2DBackpropFilter at stride 1 through our WebAssembly SIMD kernel

@@ -16,14 +16,13 @@ import { BackendError } from '@tensorpool/core';
 import { filterGradConv } from './conv2d-backprop-filter-conv.js';
 import { filterGradSimd } from './conv2d-backprop-filter-simd.js';
 import { filterGradWide } from './conv2d-backprop-filter-wide.js';
+import { simdRoute } from './simd-module.js';
 import { disposeAll, filterFromRows, heapF32, requireFloat32, requireNHWC, stock, view, type KernelArgs } from './wasm.js';
 
 /** Largest im2col chunk, in floats (tunable; the bench measures it). */
 export const im2colLimits = { maxFloats: 16 * 1024 * 1024, wideChunkColumns: 2048 };
 /** Use the wide im2col for stride 1 (switchable so tests and the bench can compare both routes). */
 export const wideIm2col = { enabled: true, minChannels: 8 };
-/** Stride 1 in our WebAssembly SIMD kernel (./conv2d-backprop-filter-simd.ts); off: the XNNPACK routes below. */
-export const simdRoute = { enabled: true };
 /**
  * Stride 1 as one forward Conv2D (./conv2d-backprop-filter-conv.ts) when its
  * indirection buffer, C*kh*kw*oh*ow pointers, stays under maxPointers. Measured
@@ -43,6 +42,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
     throw new BackendError('Conv2DBackpropFilter on wasm supports only dilation 1; use dilationRate 1');
   }
   const stride1 = info.strideHeight === 1 && info.strideWidth === 1;
+  // Stride 1: our WebAssembly SIMD kernel (./conv2d-backprop-filter-simd.ts); with it off, the XNNPACK routes below.
   if (stride1 && simdRoute.enabled) return filterGradSimd(x, dy, info, backend);
   if (stride1 && convRoute.enabled && x.shape[3] >= convRoute.minChannels && x.shape[3] * info.filterHeight * info.filterWidth * info.outHeight * info.outWidth <= convRoute.maxPointers) {
     const r = filterGradConv(x, dy, info, backend);

@@ -21,7 +21,18 @@ export interface SimdExports {
   /** See conv-filter-grad.c: pointers are byte offsets into `memory`. */
   conv_filter_grad_s1(x: number, g: number, dw: number, H: number, W: number, C: number, oh: number, ow: number, Co: number,
     kh: number, kw: number, pt: number, pl: number): void;
+  /** See conv-forward.c: bias 0 = none, relu 0/1. */
+  conv_s1_valid(xp: number, w: number, bias: number, out: number, Wp: number, C: number, oh: number, ow: number, Co: number,
+    kh: number, kw: number, relu: number): void;
 }
+
+/**
+ * Route the kernels that have a SIMD version through it (registerTrainingKernels'
+ * simdKernels option sets `enabled`). The forward convolution only from
+ * minForwardChannels input channels: with 1-3 (a network's first layer) XNNPACK
+ * was 4x faster (fashion-mnist conv1, bench/layer-profile.js --compare-simd).
+ */
+export const simdRoute = { enabled: true, minForwardChannels: 8 };
 
 /** packages/engine/wasm/kernels.wasm, seen from src/kernels and from dist/kernels alike. */
 export const KERNELS_WASM = new URL('../../wasm/kernels.wasm', import.meta.url);
