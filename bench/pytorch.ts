@@ -61,8 +61,10 @@ const runs = ROWS.map(() => ({ ours: [] as Run[], pytorch: [] as Run[] }));
 for (let r = 0; r < repeats; r++) {
   ROWS.forEach((row, i) => {
     process.stderr.write(`bench pytorch: ${row.row}, repeat ${r + 1}/${repeats}\n`);
-    const a = () => runs[i].ours.push(ours(row.preset, row.threads, row.steps));
-    const b = () => runs[i].pytorch.push(torch(row.preset, row.threads, row.steps));
+    // Each run is also logged as it ends, so a run cut short still leaves its numbers.
+    const log = (who: string, x: Run) => process.stderr.write(`bench pytorch:   ${who}: ${x.imagesPerSecond.toFixed(2)} img/s, peak RSS ${x.peakRssMB} MB\n`);
+    const a = () => log('tensorpool', runs[i].ours[runs[i].ours.push(ours(row.preset, row.threads, row.steps)) - 1]);
+    const b = () => log('pytorch', runs[i].pytorch[runs[i].pytorch.push(torch(row.preset, row.threads, row.steps)) - 1]);
     if (r % 2 === 0) { a(); b(); } else { b(); a(); }
   });
 }
