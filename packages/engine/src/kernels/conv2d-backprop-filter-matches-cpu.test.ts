@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
-import { FIXED_CONV_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
+import { FIXED_CONV_CASES, SIMD_ODD_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
 import { convRoute, im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
 import { simdRoute } from './simd-module.js';
@@ -44,6 +44,15 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
     for (let i = 0; i < 20; i++) {
       const c = randomCase(rng);
       expect((await run(c, 200 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('at stride 1 through our SIMD kernel (the default) on odd shapes: 1x1, 1-pixel borders, batch 1, channels not a multiple of 4 or 8', async () => {
+    expect(simdRoute.enabled).toBe(true);
+    for (const [i, c] of SIMD_ODD_CASES.entries()) {
+      const r = await run(c, 900 + i);
+      expect(r.shape).toEqual([c.kh, c.kw, c.cin, c.cout]);
+      expect(r.err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     }
   });
 
