@@ -17,6 +17,22 @@ export const FIXED_CONV_CASES: readonly ConvCase[] = [
   { n: 1, h: 6, w: 6, cin: 2, cout: 2, kh: 1, kw: 1, s: [3, 3], pad: 'valid' },
 ];
 
+/**
+ * Stride-1 geometries that hit every tail of our SIMD kernels (wasm/*.c): 1x1
+ * filters and inputs, 1-pixel borders, batch 1, widths not a multiple of 4,
+ * channels not a multiple of 4 or 8, explicit padding.
+ */
+export const SIMD_ODD_CASES: readonly ConvCase[] = [
+  { n: 1, h: 1, w: 1, cin: 1, cout: 1, kh: 1, kw: 1, s: [1, 1], pad: 'valid' },
+  { n: 1, h: 1, w: 1, cin: 5, cout: 9, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
+  { n: 1, h: 3, w: 3, cin: 4, cout: 8, kh: 3, kw: 3, s: [1, 1], pad: 'valid' },
+  { n: 2, h: 7, w: 5, cin: 3, cout: 32, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
+  { n: 3, h: 6, w: 9, cin: 7, cout: 13, kh: 3, kw: 3, s: [1, 1], pad: 'same' },
+  { n: 1, h: 9, w: 8, cin: 33, cout: 17, kh: 3, kw: 3, s: [1, 1], pad: 'valid' },
+  { n: 2, h: 5, w: 11, cin: 6, cout: 8, kh: 2, kw: 3, s: [1, 1], pad: 'same' },
+  { n: 1, h: 6, w: 6, cin: 2, cout: 3, kh: 3, kw: 3, s: [1, 1], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
+];
+
 /** A random geometry with up to `maxCin` input channels. */
 export function randomConvCase(rng: Random, maxCin: number): ConvCase {
   const kh = 1 + rng.int(4), kw = 1 + rng.int(4);

@@ -1,9 +1,10 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
-import { FIXED_CONV_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
+import { FIXED_CONV_CASES, SIMD_ODD_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
 import { convRoute, im2colLimits, wideIm2col } from './conv2d-backprop-filter.js';
+import { simdRoute } from './simd-module.js';
 
 /** Conv2DBackpropFilter on wasm (ours; stock wasm has none) vs the cpu backend. */
 const fixed: ConvCase[] = [
@@ -46,36 +47,60 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
     }
   });
 
+  it('at stride 1 through our SIMD kernel (the default) on odd shapes: 1x1, 1-pixel borders, batch 1, channels not a multiple of 4 or 8', async () => {
+    expect(simdRoute.enabled).toBe(true);
+    for (const [i, c] of SIMD_ODD_CASES.entries()) {
+      const r = await run(c, 900 + i);
+      expect(r.shape).toEqual([c.kh, c.kw, c.cin, c.cout]);
+      expect(r.err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('at stride 1 through the XNNPACK conv route (SIMD route off)', async () => {
+    simdRoute.enabled = false;
+    try {
+      for (const [i, c] of fixed.entries()) expect((await run({ ...c, cin: c.cin + 8, s: [1, 1] }, 600 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    } finally {
+      simdRoute.enabled = true;
+    }
+  });
+
   it('when the im2col matrix is split into chunks (per sample on the gather route, odd column counts on the wide one)', async () => {
     const saved = { ...im2colLimits };
     im2colLimits.maxFloats = 1; // one sample per chunk
     im2colLimits.wideChunkColumns = 37; // chunks cut through rows and samples
     convRoute.enabled = false;
+    simdRoute.enabled = false;
     try {
       for (const c of fixed) expect((await run({ ...c, n: 3 }, 300)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     } finally {
       Object.assign(im2colLimits, saved);
       convRoute.enabled = true;
+      simdRoute.enabled = true;
     }
   });
 
   it('at stride 1 through the wide im2col route too (conv route off)', async () => {
     convRoute.enabled = false;
+    simdRoute.enabled = false;
     try {
       for (const [i, c] of fixed.entries()) expect((await run({ ...c, cin: c.cin + 8, s: [1, 1] }, 500 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     } finally {
       convRoute.enabled = true;
+      simdRoute.enabled = true;
     }
   });
 
   it('at stride 1 through the gather route too', async () => {
     convRoute.enabled = false;
     wideIm2col.enabled = false;
+    simdRoute.enabled = false;
     try {
       for (const [i, c] of fixed.entries()) expect((await run({ ...c, cin: c.cin + 8, s: [1, 1] }, 400 + i)).err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
     } finally {
       wideIm2col.enabled = true;
       convRoute.enabled = true;
+      simdRoute.enabled = true;
     }
   });
 });

@@ -14,7 +14,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorpool/core';
 import { filterGradConv } from './conv2d-backprop-filter-conv.js';
+import { filterGradSimd } from './conv2d-backprop-filter-simd.js';
 import { filterGradWide } from './conv2d-backprop-filter-wide.js';
+import { simdRoute } from './simd-module.js';
 import { disposeAll, filterFromRows, heapF32, requireFloat32, requireNHWC, stock, view, type KernelArgs } from './wasm.js';
 
 /** Largest im2col chunk, in floats (tunable; the bench measures it). */
@@ -40,6 +42,8 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
     throw new BackendError('Conv2DBackpropFilter on wasm supports only dilation 1; use dilationRate 1');
   }
   const stride1 = info.strideHeight === 1 && info.strideWidth === 1;
+  // Stride 1: our WebAssembly SIMD kernel (./conv2d-backprop-filter-simd.ts); with it off, the XNNPACK routes below.
+  if (stride1 && simdRoute.enabled) return filterGradSimd(x, dy, info, backend);
   if (stride1 && convRoute.enabled && x.shape[3] >= convRoute.minChannels && x.shape[3] * info.filterHeight * info.filterWidth * info.outHeight * info.outWidth <= convRoute.maxPointers) {
     const r = filterGradConv(x, dy, info, backend);
     if (r) return r;

@@ -1,7 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '@tensorpool/core';
-import { FIXED_CONV_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
+import { FIXED_CONV_CASES, SIMD_ODD_CASES, randomConvCase, type ConvCase } from './conv-cases.test-util.js';
+import { simdRoute } from './simd-module.js';
 import { TOLERANCE, compareWithCpu, kernel, randomValues, setupWasm } from './compare.test-util.js';
 
 /** Our Conv2D-based Conv2DBackpropInput on wasm vs the cpu backend. */
@@ -33,6 +34,22 @@ describe('Conv2DBackpropInput on wasm matches cpu', () => {
       const r = await run(c, 100 + i);
       expect(r.shape).toEqual([c.n, c.h, c.w, c.cin]);
       expect(r.err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('at stride 1 through our SIMD kernel (the default) and, with it off, through XNNPACK, on odd shapes', async () => {
+    expect(simdRoute.enabled).toBe(true);
+    for (const on of [true, false]) {
+      simdRoute.enabled = on;
+      try {
+        for (const [i, c] of SIMD_ODD_CASES.entries()) {
+          const r = await run(c, 800 + i);
+          expect(r.shape).toEqual([c.n, c.h, c.w, c.cin]);
+          expect(r.err, `${JSON.stringify(c)} simd=${on}`).toBeLessThan(TOLERANCE);
+        }
+      } finally {
+        simdRoute.enabled = true;
+      }
     }
   });
 

@@ -7,10 +7,13 @@
  * where dilate puts (stride - 1) zeros between dy's rows and columns
  * ([n, (oh-1)*s + 1, (ow-1)*s + 1, outC]), flip reverses the filter spatially,
  * the filter becomes [kh, kw, outC, inC], and the padding is top kh-1-pt,
- * bottom inH + pt - dilatedH (same on the width).
+ * bottom inH + pt - dilatedH (same on the width). At stride 1 that forward
+ * convolution runs in our SIMD kernel (./conv2d-simd.ts) unless simdRoute is off.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorpool/core';
+import { convSimd } from './conv2d-simd.js';
+import { simdRoute } from './simd-module.js';
 import { disposeAll, heapF32, requireFloat32, requireNHWC, stock, type KernelArgs } from './wasm.js';
 
 export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
@@ -51,11 +54,13 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   }
   if (dilated !== dy) dilate(heapF32(backend, dilated), heapF32(backend, dy), n, oh, ow, co, sh, sw, dh, dw);
 
-  const dx = stock('Conv2D')({
-    inputs: { x: dilated, filter: flipped },
-    backend,
-    attrs: { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC' },
-  });
+  const dx = sh === 1 && sw === 1 && simdRoute.enabled
+    ? convSimd(backend, dy, flipped, null, { top, bottom, left, right }, false)
+    : stock('Conv2D')({
+      inputs: { x: dilated, filter: flipped },
+      backend,
+      attrs: { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC' },
+    });
   disposeAll(backend, dilated === dy ? [flipped] : [flipped, dilated]);
   return dx;
 }

@@ -8,6 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
+import { makeFusedConv2D } from './conv2d-simd.js';
+import { simdRoute } from './simd-module.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { withFreshOperands } from './fresh-operands.js';
 import { makeFusedMatMul } from './fused-matmul.js';
@@ -27,6 +29,8 @@ export interface TrainingKernelOptions {
   fastMaxPoolGrad?: boolean;
   /** Sum over leading axes (bias gradients) without a transpose. */
   fastSum?: boolean;
+  /** Our WebAssembly SIMD kernels (packages/engine/wasm): stride-1 conv forward, input and filter gradient. */
+  simdKernels?: boolean;
 }
 /**
  * 'all' = every kernel of ours; 'missing-only' = only what wasm lacks
@@ -34,8 +38,8 @@ export interface TrainingKernelOptions {
  */
 export type TrainingKernelSet = 'all' | 'missing-only';
 
-const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true };
-const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false };
+const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true, simdKernels: true };
+const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false, simdKernels: false };
 
 /** Stock kernels that cache packed operands per tensor id, and those operands. */
 const FRESH_OPERANDS: [string, string[]][] = [
@@ -62,8 +66,11 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
   // Correctness, in every set: never let XNNPACK reuse weights packed under a reused tensor id.
   for (const [name, operands] of FRESH_OPERANDS) {
     captureStock(name);
-    install(name, withFreshOperands(stock(name), operands));
+    const fresh = withFreshOperands(stock(name), operands);
+    // FusedConv2D: our SIMD kernel when simdRoute is on and it covers the case (checked per call).
+    install(name, name === tf.FusedConv2D ? makeFusedConv2D(fresh) : fresh);
   }
+  simdRoute.enabled = o.simdKernels;
   install(tf.Conv2DBackpropFilter, conv2DBackpropFilter);
   install(tf.Conv2DBackpropInput, o.fastBackpropInput ? conv2DBackpropInput : undefined);
   captureStock(tf.BatchMatMul);
