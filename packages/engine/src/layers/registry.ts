@@ -5,6 +5,7 @@ import { dropout } from './dropout.js';
 import { flatten } from './flatten.js';
 import { dense } from './dense.js';
 import { activation } from './activation.js';
+import { averagePooling2d } from './average-pooling2d.js';
 
 /**
  * Every layer type the engine knows, one module each. Adding a type: write
@@ -12,7 +13,10 @@ import { activation } from './activation.js';
  * validation, forward, backward, weights, Keras/tfjs export and import, summary
  * and memory estimate all follow from this list.
  */
-export const LAYER_TYPES = [conv2d, maxPooling2d, dropout, flatten, dense, activation] as const;
+export const LAYER_TYPES = [
+  conv2d, maxPooling2d, dropout, flatten, dense, activation,
+  averagePooling2d,
+] as const;
 
 type SpecOf<T> = T extends LayerType<infer L> ? L : never;
 /** One entry of ModelSpec.layers. */
