@@ -6,6 +6,8 @@ import { flatten } from './flatten.js';
 import { dense } from './dense.js';
 import { activation } from './activation.js';
 import { averagePooling2d } from './average-pooling2d.js';
+import { globalAveragePooling2d } from './global-average-pooling2d.js';
+import { globalMaxPooling2d } from './global-max-pooling2d.js';
 
 /**
  * Every layer type the engine knows, one module each. Adding a type: write
@@ -15,7 +17,7 @@ import { averagePooling2d } from './average-pooling2d.js';
  */
 export const LAYER_TYPES = [
   conv2d, maxPooling2d, dropout, flatten, dense, activation,
-  averagePooling2d,
+  averagePooling2d, globalAveragePooling2d, globalMaxPooling2d,
 ] as const;
 
 type SpecOf<T> = T extends LayerType<infer L> ? L : never;
