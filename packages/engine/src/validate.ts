@@ -36,7 +36,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
   const field = fieldPath(issue.path);
   const isRate = field.endsWith('.rate');
   if (issue.path[0] === 'inputShape' && issue.path.length <= 2 && issue.code !== 'invalid_type') return 'inputShape must be [height, width, channels] with positive integers';
-  if (field.endsWith('.l2') && issue.code !== 'invalid_type') return `${field} must be a number in [0, 1e6]`;
+  if (field.endsWith('.l2') && valueAt(input, issue.path) !== undefined) return `${field} must be a number in [0, 1e6]`;
   switch (issue.code) {
     case 'invalid_type':
       if (valueAt(input, issue.path) === undefined) return `${field} is missing`;

@@ -6,6 +6,7 @@ import { initialWeights } from '../init.js';
 import { weightManifest } from '../manifest.js';
 import { testBatch } from '../reference-net.test-util.js';
 import type { ModelSpec } from '../spec.js';
+import { validateSpec } from '../validate.js';
 import type { DenseSpec } from './dense.js';
 import { expectForwardMatchesTfjs, expectGradientsMatchFiniteDifferences, expectKerasRoundTrip } from './layer-checks.test-util.js';
 
@@ -58,6 +59,13 @@ describe('dense layer with an l2 kernel regularizer', () => {
     const b = gradients(s, w, x.subarray(f), labels.subarray(1), 3);
     expect(a.loss + b.loss).toBeCloseTo(whole.loss, 4);
     for (let i = 0; i < whole.g.length; i++) expect(Math.abs(a.g[i] + b.g[i] - whole.g[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(whole.g[i])));
+  });
+
+  it('refuses a negative or non-numeric λ, naming the field', () => {
+    for (const bad of [-0.1, 'x']) {
+      const s = spec({ ...l2, kernelRegularizer: { l2: bad as number } });
+      expect(() => validateSpec(s)).toThrow('invalid model spec: layers[1].kernelRegularizer.l2 must be a number in [0, 1e6]');
+    }
   });
 
   it('round-trips through Keras and tfjs-layers configs', () => {
