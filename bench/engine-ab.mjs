@@ -6,7 +6,7 @@
  * shared-CPU noise hits both alike. Prints one JSON object with the medians and
  * the ratios new/base (images per CPU second; > 1 = new is faster).
  *
- *   node bench/engine-ab.mjs --base /path/to/other/worktree [--repeats 5] [--seed-steps 4] [--fashion-steps 20]
+ *   node bench/engine-ab.mjs --base /path/to/other/worktree [--repeats 5] [--seed-steps 4] [--fashion-steps 20] [--presets seed,fashion-mnist]
  *   (both worktrees built with `pnpm --silent build`)
  */
 import { spawnSync } from 'node:child_process';
@@ -47,7 +47,8 @@ const here = fileURLToPath(new URL('..', import.meta.url));
 const base = arg('base');
 if (!base) throw new Error('--base <worktree of the reference build> is required');
 const repeats = Number(arg('repeats', '5'));
-const configs = [['seed', arg('seed-steps', '4'), '16'], ['fashion-mnist', arg('fashion-steps', '20'), '32']];
+const presets = arg('presets', 'seed,fashion-mnist').split(',');
+const configs = [['seed', arg('seed-steps', '4'), '16'], ['fashion-mnist', arg('fashion-steps', '20'), '32']].filter(([p]) => presets.includes(p));
 
 function run(root, [preset, steps, batch]) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', root, preset, steps, batch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
