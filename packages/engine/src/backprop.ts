@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelSpec } from './spec.js';
-import { pair } from './manifest.js';
+import { isWeighted, layerType } from './layers/registry.js';
 import type { ForwardPass, LayerParams } from './forward.js';
 
 /**
- * The reverse pass written out by hand over the spec's small layer vocabulary,
- * walking back the steps of forward() (forward.ts), instead of tfjs's tape
- * (tf.variableGrads). Why:
+ * The reverse pass written out by hand: each layer module's backward
+ * (layers/<type>.ts, next to its forward) walking back the steps of forward()
+ * (forward.ts), instead of tfjs's tape (tf.variableGrads). Why:
  * - the tape unfuses conv/dense + bias + ReLU while recording (three kernels and
  *   three saved [n, h, w, c] tensors per layer); here the forward runs fused and
  *   keeps one output per layer;
@@ -29,56 +29,21 @@ export function backward(
 ): void {
   const { steps } = pass;
   // Below the first weighted step no gradient is needed.
-  const first = steps.findIndex((s) => s.type === 'conv2d' || s.type === 'dense');
+  const first = steps.findIndex((s) => isWeighted(spec.layers[s.layer]));
   let dy: tf.Tensor = dLogits;
   for (let s = steps.length - 1; s >= first && s >= 0; s--) {
     const step = steps[s];
     const input = s > 0 ? steps[s - 1].out : pass.input;
     const needDx = s > first;
-    let dx: tf.Tensor | null = null;
     const g = step.relu ? reluGrad(dy, step.out) : dy;
     const l = spec.layers[step.layer];
-    switch (l.type) {
-      case 'conv2d': {
-        const p = params[step.layer]!;
-        const strides = pair(l.strides, [1, 1]);
-        const pad = l.padding ?? 'valid';
-        const dK = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: input, dy: g },
-          { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: p.kernel.shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
-        const dB = tf.sum(g, [0, 1, 2]);
+    const dx = layerType(l).backward({
+      layer: l, x: input, y: step.out, g, mask: step.mask, params: params[step.layer], needDx,
+      onGrad: (dK, dB) => {
         onGrad(step.layer, dK, dB);
         tf.dispose([dK, dB]);
-        if (needDx) {
-          dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: g, filter: p.kernel },
-            { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: input.shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
-        }
-        break;
-      }
-      case 'dense': {
-        const p = params[step.layer]!;
-        const dK = tf.matMul(input as tf.Tensor2D, g as tf.Tensor2D, true, false);
-        const dB = tf.sum(g, 0);
-        onGrad(step.layer, dK, dB);
-        tf.dispose([dK, dB]);
-        if (needDx) dx = tf.matMul(g as tf.Tensor2D, p.kernel as tf.Tensor2D, false, true);
-        break;
-      }
-      case 'maxPooling2d': {
-        const win = pair(l.poolSize, [2, 2]);
-        dx = tf.engine().runKernel(tf.MaxPoolGrad, { dy: g, input, output: step.out },
-          { filterSize: win, strides: pair(l.strides, win), pad: l.padding ?? 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap) as tf.Tensor;
-        break;
-      }
-      case 'dropout':
-        dx = step.mask ? tf.mul(g, step.mask) : g;
-        break;
-      case 'flatten':
-        dx = tf.reshape(g, input.shape);
-        break;
-      case 'activation':
-        dx = g;
-        break;
-    }
+      },
+    });
     // Nothing before this step needs its output, mask or incoming gradient again.
     release([step.out, step.mask, dy, g], [dx, input]);
     dy = dx ?? dy;

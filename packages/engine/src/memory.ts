@@ -7,6 +7,8 @@
  */
 import type { ModelSpec } from './spec.js';
 import { layerInfos } from './manifest.js';
+import { layerType } from './layers/registry.js';
+import { size } from './layers/layer-type.js';
 
 /** Total trainable parameters (the length of the flat weight vector). */
 export function paramCount(spec: ModelSpec): number {
@@ -16,7 +18,8 @@ export function paramCount(spec: ModelSpec): number {
 /**
  * Bytes of float32 activations one forward + backward pass over `batchSize`
  * samples holds at its peak, estimated as the input plus every layer's output
- * (kept for the reverse pass), times two for the gradient of the largest one
+ * (kept for the reverse pass; a layer module may count otherwise,
+ * `activationElements`), times two for the gradient of the largest one
  * flowing back: 4 * batch * (input + Σ outputs + max output).
  *
  *   seed preset (100x100x3), batch 32:  ~0.19 GB
@@ -26,11 +29,11 @@ export function paramCount(spec: ModelSpec): number {
  * finite number (or Infinity), never an allocation.
  */
 export function estimateActivationBytes(spec: ModelSpec, batchSize: number): number {
-  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
   let sum = size(spec.inputShape);
   let max = 0;
-  for (const l of layerInfos(spec)) {
-    const n = size(l.outputShape);
+  for (const info of layerInfos(spec)) {
+    const l = spec.layers[info.index];
+    const n = layerType(l).activationElements?.(l, info.outputShape) ?? size(info.outputShape);
     sum += n;
     if (n > max) max = n;
   }

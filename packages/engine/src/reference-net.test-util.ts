@@ -1,11 +1,13 @@
 import { Random } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos, pair } from './manifest.js';
+import { layerInfos } from './manifest.js';
+import { layerType } from './layers/registry.js';
 import { seedLayers } from './presets.js';
 
 /**
- * An independent float64 plain-JS implementation of the forward pass and the
- * summed cross-entropy, used only as a test reference (finite differences need
+ * An independent float64 plain-JS implementation of the forward pass (each
+ * layer module's `reference`) and the summed cross-entropy (plus n times the
+ * weight penalties), used only as a test reference (finite differences need
  * more precision than float32 tfjs offers). Naive loops: tiny shapes only.
  */
 export function referenceLoss(
@@ -14,90 +16,14 @@ export function referenceLoss(
 ): number {
   const infos = layerInfos(spec);
   let shape = [...spec.inputShape];
-  let a = Float64Array.from({ length: n * shape[0] * shape[1] * shape[2] }, (_, i) => x[i]);
-  spec.layers.forEach((l, li) => {
-    const info = infos[li];
-    const out = info.outputShape;
-    switch (l.type) {
-      case 'conv2d': {
-        const [h, wd, c] = shape;
-        const [oh, ow, oc] = out;
-        const [kh, kw] = pair(l.kernelSize, [1, 1]);
-        const [sh, sw] = pair(l.strides, [1, 1]);
-        // TF 'same': total padding max((o-1)*s + k - in, 0), the smaller half before.
-        const pt = l.padding === 'same' ? Math.floor(Math.max((oh - 1) * sh + kh - h, 0) / 2) : 0;
-        const pl = l.padding === 'same' ? Math.floor(Math.max((ow - 1) * sw + kw - wd, 0) / 2) : 0;
-        const K = info.kernel!.offset;
-        const B = info.bias!.offset;
-        const y = new Float64Array(n * oh * ow * oc);
-        for (let b = 0; b < n; b++)
-          for (let i = 0; i < oh; i++)
-            for (let j = 0; j < ow; j++)
-              for (let o = 0; o < oc; o++) {
-                let s = w[B + o];
-                for (let di = 0; di < kh; di++) {
-                  const yi = i * sh + di - pt;
-                  if (yi < 0 || yi >= h) continue;
-                  for (let dj = 0; dj < kw; dj++) {
-                    const xj = j * sw + dj - pl;
-                    if (xj < 0 || xj >= wd) continue;
-                    for (let ci = 0; ci < c; ci++) s += a[((b * h + yi) * wd + xj) * c + ci] * w[K + ((di * kw + dj) * c + ci) * oc + o];
-                  }
-                }
-                y[((b * oh + i) * ow + j) * oc + o] = l.activation === 'relu' ? Math.max(0, s) : s;
-              }
-        a = y;
-        break;
-      }
-      case 'maxPooling2d': {
-        const [h, wd, c] = shape;
-        const [oh, ow] = out;
-        const [ph, pw] = pair(l.poolSize, [2, 2]);
-        const [sh, sw] = pair(l.strides, [ph, pw]);
-        const y = new Float64Array(n * oh * ow * c);
-        for (let b = 0; b < n; b++)
-          for (let i = 0; i < oh; i++)
-            for (let j = 0; j < ow; j++)
-              for (let ci = 0; ci < c; ci++) {
-                let m = -Infinity;
-                for (let di = 0; di < ph; di++)
-                  for (let dj = 0; dj < pw; dj++) {
-                    const yi = i * sh + di;
-                    const xj = j * sw + dj;
-                    if (yi < h && xj < wd) m = Math.max(m, a[((b * h + yi) * wd + xj) * c + ci]);
-                  }
-                y[((b * oh + i) * ow + j) * c + ci] = m;
-              }
-        a = y;
-        break;
-      }
-      case 'dense': {
-        const fin = shape[0];
-        const units = out[0];
-        const K = info.kernel!.offset;
-        const B = info.bias!.offset;
-        const y = new Float64Array(n * units);
-        for (let b = 0; b < n; b++)
-          for (let u = 0; u < units; u++) {
-            let s = w[B + u];
-            for (let k = 0; k < fin; k++) s += a[b * fin + k] * w[K + k * units + u];
-            y[b * units + u] = l.activation === 'relu' ? Math.max(0, s) : s;
-          }
-        a = y;
-        break;
-      }
-      case 'dropout': {
-        const m = mask?.(li);
-        if (m) for (let i = 0; i < a.length; i++) a[i] *= m[i];
-        break;
-      }
-      case 'activation':
-        if (l.activation === 'relu') for (let i = 0; i < a.length; i++) a[i] = Math.max(0, a[i]);
-        break;
-      case 'flatten':
-        break;
-    }
-    shape = out;
+  let a: Float64Array = Float64Array.from({ length: n * shape[0] * shape[1] * shape[2] }, (_, i) => x[i]);
+  let penalty = 0;
+  spec.layers.forEach((l, index) => {
+    const info = infos[index];
+    const t = layerType(l);
+    a = t.reference({ layer: l, index, n, a, inShape: shape, outShape: info.outputShape, w, kernel: info.kernel?.offset, bias: info.bias?.offset, mask: mask?.(index) ?? null });
+    if (info.kernel && t.referencePenalty) penalty += t.referencePenalty(l, w, info.kernel.offset, info.kernel.size);
+    shape = info.outputShape;
   });
   // a: logits [n, k]; summed CE via log-sum-exp.
   const k = spec.labels.length;
@@ -109,7 +35,7 @@ export function referenceLoss(
     for (let j = 0; j < k; j++) se += Math.exp(a[b * k + j] - mx);
     loss += mx + Math.log(se) - a[b * k + labels[b]];
   }
-  return loss;
+  return loss + n * penalty;
 }
 
 /**

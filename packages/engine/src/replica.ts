@@ -6,6 +6,7 @@ import { forward, forwardLogits, type LayerParams, type MaskFn } from './forward
 import { backward } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
+import { layerType } from './layers/registry.js';
 import { markWrittenInPlace } from './kernels/in-place.js';
 
 export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
@@ -64,7 +65,8 @@ export class Replica {
   }
 
   /**
-   * Gradient of the SUMMED categorical cross-entropy over the n samples,
+   * Gradient of the SUMMED categorical cross-entropy over the n samples (plus n
+   * times the weight penalties, if any),
    * written into gradOut (manifest order). x: [n, h, w, c] float32, labels: [n].
    */
   gradients(x: Float32Array, labels: ArrayLike<number>, n: number, opts: GradientOptions, gradOut: Float32Array): BatchStats {
@@ -91,7 +93,7 @@ export class Replica {
       correct = countCorrect(pass.logits, labels, n);
       // Summed CE = -sum(onehot * log_softmax(logits)); its gradient is softmax(logits) - onehot.
       const logp = tf.logSoftmax(pass.logits);
-      lossSum = tf.neg(tf.sum(tf.mul(yt, logp))).dataSync()[0];
+      lossSum = tf.neg(tf.sum(tf.mul(yt, logp))).dataSync()[0] + n * this.penalty();
       const dLogits = tf.sub(tf.exp(logp), yt);
       backward(pass, this.spec, this.params, dLogits, (layer, dKernel, dBias) => {
         const info = this.infos[layer];
@@ -128,7 +130,7 @@ export class Replica {
       tf.tidy(() => {
         const logits = this.logits(x, s, m);
         const yt = tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, i) => labels[s + i]), 'int32'), this.classes);
-        lossSum += tf.neg(tf.sum(tf.mul(yt, tf.logSoftmax(logits)))).dataSync()[0];
+        lossSum += tf.neg(tf.sum(tf.mul(yt, tf.logSoftmax(logits)))).dataSync()[0] + m * this.penalty();
         const am = tf.argMax(logits, 1).dataSync();
         for (let i = 0; i < m; i++) {
           predictions[s + i] = am[i];
@@ -143,6 +145,24 @@ export class Replica {
     if (this.disposed) return;
     this.disposed = true;
     for (const v of this.vars) v.dispose();
+  }
+
+  /**
+   * Weight penalties (L2 regularizers) for ONE sample; the losses here are sums
+   * over samples, so a batch of n adds n times this (and its layers' backward
+   * n times its gradient): the thread split of a batch does not change the total.
+   */
+  private penalty(): number {
+    let total = 0;
+    this.spec.layers.forEach((l, i) => {
+      const p = this.params[i];
+      const t = p ? layerType(l).penalty?.(l, p) : null;
+      if (t) {
+        total += t.dataSync()[0];
+        t.dispose();
+      }
+    });
+    return total;
   }
 
   /** Inference logits of samples [s, s+m) (no dropout). */

@@ -4,24 +4,14 @@
  * checkpoints and saved models carry (never tfjs objects).
  *
  * Shapes are channels-last: input [h, w, c], activations [batch, h, w, c].
+ * The layer entries are defined by the layer modules (layers/<type>.ts) and
+ * listed in layers/registry.ts.
  */
 export type Activation = 'relu' | 'softmax' | 'linear';
 export type Padding = 'same' | 'valid';
 
-export type LayerSpec =
-  | {
-      type: 'conv2d';
-      filters: number;
-      kernelSize: number | [number, number];
-      strides?: number | [number, number];
-      padding?: Padding; // default 'valid', as in Keras
-      activation?: Activation;
-    }
-  | { type: 'maxPooling2d'; poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: Padding }
-  | { type: 'dropout'; rate: number }
-  | { type: 'flatten' }
-  | { type: 'dense'; units: number; activation?: Activation }
-  | { type: 'activation'; activation: Activation };
+export type { LayerSpec } from './layers/registry.js';
+import type { LayerSpec } from './layers/registry.js';
 
 export interface ModelSpec {
   name: string;

@@ -2,31 +2,16 @@ import { z } from 'zod';
 import { ModelError } from '@tensorpool/core';
 import type { LayerSpec, ModelSpec } from './spec.js';
 import { inferShapes } from './manifest.js';
+import { LAYER_TYPES } from './layers/registry.js';
+import { posInt } from './layers/window.js';
 
 /**
  * Runtime validation of a ModelSpec (from a JSON file, a job payload or a saved
  * model). Errors name the bad field, e.g. `layers[3].filters must be a positive integer`.
+ * Each layer entry's schema is its module's (layers/<type>.ts).
  */
-const posInt = z.number().int().positive();
-const pair = z.union([posInt, z.tuple([posInt, posInt])]);
-const activation = z.enum(['relu', 'softmax', 'linear']);
-const padding = z.enum(['same', 'valid']);
-
-const layer = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('conv2d'),
-    filters: posInt,
-    kernelSize: pair,
-    strides: pair.optional(),
-    padding: padding.optional(),
-    activation: activation.optional(),
-  }),
-  z.strictObject({ type: z.literal('maxPooling2d'), poolSize: pair.optional(), strides: pair.optional(), padding: padding.optional() }),
-  z.strictObject({ type: z.literal('dropout'), rate: z.number().min(0).lt(1) }),
-  z.strictObject({ type: z.literal('flatten') }),
-  z.strictObject({ type: z.literal('dense'), units: posInt, activation: activation.optional() }),
-  z.strictObject({ type: z.literal('activation'), activation }),
-]);
+const layer = z.discriminatedUnion('type', LAYER_TYPES.map((t) => t.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+const TYPE_NAMES = LAYER_TYPES.map((t) => t.type).join(', ');
 
 const specSchema = z.strictObject({
   name: z.string().min(1),
@@ -51,6 +36,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
   const field = fieldPath(issue.path);
   const isRate = field.endsWith('.rate');
   if (issue.path[0] === 'inputShape' && issue.path.length <= 2 && issue.code !== 'invalid_type') return 'inputShape must be [height, width, channels] with positive integers';
+  if (field.endsWith('.l2') && valueAt(input, issue.path) !== undefined) return `${field} must be a number in [0, 1e6]`;
   switch (issue.code) {
     case 'invalid_type':
       if (valueAt(input, issue.path) === undefined) return `${field} is missing`;
@@ -67,7 +53,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
       if (isRate) return `${field} must be a number in [0, 1)`;
       return `${field} is too big`;
     case 'invalid_union':
-      if (issue.path[issue.path.length - 1] === 'type') return `${field} must be one of conv2d, maxPooling2d, dropout, flatten, dense, activation`;
+      if (issue.path[issue.path.length - 1] === 'type') return `${field} must be one of ${TYPE_NAMES}`;
       // kernelSize/strides/poolSize: neither form matched.
       return `${field} must be a positive integer or a pair of positive integers`;
     case 'invalid_value':
@@ -85,7 +71,7 @@ export function validateSpec(x: unknown): ModelSpec {
   if (!r.success) {
     throw new ModelError(`invalid model spec: ${describe(r.error.issues[0], x)}`);
   }
-  const spec = r.data as ModelSpec;
+  const spec = r.data as unknown as ModelSpec;
   semanticChecks(spec);
   return spec;
 }

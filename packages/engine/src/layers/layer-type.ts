@@ -1,0 +1,121 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { z } from 'zod';
+import type { Activation } from '../spec.js';
+import type { KerasReader } from './keras-reader.js';
+
+/**
+ * What the engine knows about one layer type, in the order tfjs-layers lays
+ * out a layer: spec schema, output shape, weights and their initialisers,
+ * forward, backward, Keras/tfjs config in and out, summary, memory estimate,
+ * and a float64 reference used by the finite-difference tests. One object per
+ * type in ./<type>.ts, listed once in ./registry.ts; forward.ts, backprop.ts,
+ * manifest.ts, init.ts, validate.ts, keras*.ts, summary.ts and memory.ts loop
+ * over it.
+ *
+ * Shapes: `inShape`/`outShape` are without the batch dimension ([h, w, c] or
+ * [f]); tensors carry it ([n, h, w, c] or [n, f]).
+ */
+export type Json = Record<string, unknown>;
+
+/** Kernel and bias variables of a weighted layer. */
+export interface LayerParams { kernel: tf.Tensor; bias: tf.Tensor }
+
+/** Returns the dropout mask [n, ...featureShape] for a layer, or null for no dropout (inference). */
+export type MaskFn = (layerIndex: number, rate: number, featureShape: number[], n: number) => tf.Tensor | null;
+
+/** How a weight tensor starts; `random()` is uniform in [0, 1) from the entry's own stream. */
+export type Initializer = (out: Float32Array, shape: readonly number[], random: () => number) => void;
+
+export interface WeightShapes { kernel: number[]; bias: number[] }
+
+export interface ForwardArgs<L> {
+  layer: L;
+  index: number;
+  /** Input [n, ...inShape]. */
+  x: tf.Tensor;
+  params: LayerParams | undefined;
+  /** Apply a ReLU to the output (the layer's own, or a ReLU activation layer fused in). */
+  relu: boolean;
+  outShape: number[];
+  /** null: inference. */
+  mask: MaskFn | null;
+}
+
+export interface ForwardResult {
+  /** Output [n, ...outShape]. */
+  out: tf.Tensor;
+  /** Anything the backward needs besides input and output (dropout: its mask [n, ...outShape]). */
+  mask?: tf.Tensor;
+}
+
+export interface BackwardArgs<L> {
+  layer: L;
+  /** Input [n, ...inShape] and output [n, ...outShape] of the forward step. */
+  x: tf.Tensor;
+  y: tf.Tensor;
+  /** dLoss/dOutput [n, ...outShape], the ReLU's mask already applied. */
+  g: tf.Tensor;
+  mask?: tf.Tensor;
+  params: LayerParams | undefined;
+  /** Whether the caller needs dLoss/dInput (false below the first weighted layer). */
+  needDx: boolean;
+  /** Weighted layers: called once with dKernel and dBias (disposed by the caller). */
+  onGrad(dKernel: tf.Tensor, dBias: tf.Tensor): void;
+}
+
+/** Inputs of the float64 reference forward (tests only). */
+export interface ReferenceArgs<L> {
+  layer: L;
+  index: number;
+  n: number;
+  /** Input [n, ...inShape], row-major. */
+  a: Float64Array;
+  inShape: number[];
+  outShape: number[];
+  /** The flat weights and this layer's kernel/bias offsets in them. */
+  w: ArrayLike<number>;
+  kernel?: number;
+  bias?: number;
+  /** Dropout mask of this layer [n, ...outShape], or null. */
+  mask: ArrayLike<number> | null;
+}
+
+export interface LayerType<L extends { type: string } = { type: string }> {
+  /** The spec's `type`. */
+  type: L['type'];
+  /** Keras class name and the base of Keras's unique layer names (conv2d -> conv2d_1). */
+  className: string;
+  kerasName: string;
+  /** Zod schema of the spec entry (strict: unknown fields are refused). */
+  schema: z.ZodObject;
+  /** Output shape from the input shape; throws ModelError naming `where` when the layer does not fit. */
+  outputShape(l: L, inShape: number[], where: string): number[];
+  /** Weighted layers: kernel and bias shapes (flat-vector order: kernel, then bias). */
+  weights?(l: L, inShape: number[]): WeightShapes;
+  /** Initialisers of kernel and bias (Keras defaults: glorot-uniform, zeros). */
+  init?: { kernel: Initializer; bias: Initializer };
+  /** The layer's own activation, if it has one. */
+  activation?(l: L): Activation | undefined;
+  /** A ReLU activation layer right after a linear one of this type runs fused into it. */
+  fusesRelu?: boolean;
+  forward(a: ForwardArgs<L>): ForwardResult;
+  /** dLoss/dInput [n, ...inShape] (null when !needDx); weighted layers report their gradients via onGrad. */
+  backward(a: BackwardArgs<L>): tf.Tensor | null;
+  /** Loss term of the layer's weights for ONE sample (L2 penalty), as a scalar, or null. */
+  penalty?(l: L, params: LayerParams): tf.Scalar | null;
+  /** Keras config fields (Python names), without name/trainable/dtype. `v3`: Keras 3 serialisation. */
+  toKeras(l: L, v3: boolean): Json;
+  /** Our spec entry from a Keras config (Keras 2/3 or tfjs-layers' toJSON). */
+  fromKeras(r: KerasReader): L;
+  /** The tfjs-layers layer equivalent to `l`. */
+  toTfjs(l: L, args: { name: string; inputShape?: number[] }): tfl.layers.Layer;
+  /** Float32 values one training batch keeps of this layer per sample (default: its output). */
+  activationElements?(l: L, outShape: number[]): number;
+  /** Float64 forward for the finite-difference tests: [n, ...outShape]. */
+  reference(a: ReferenceArgs<L>): Float64Array;
+  /** Float64 `penalty` (tests): the kernel is w[kernel, kernel + count). */
+  referencePenalty?(l: L, w: ArrayLike<number>, kernel: number, count: number): number;
+}
+
+export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
