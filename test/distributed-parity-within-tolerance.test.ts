@@ -1,0 +1,31 @@
+// Distributed training at 4 shards with the job defaults (the global batch of
+// 32 split over the shards, 4 Nesterov rounds per epoch) reaches the test
+// accuracy of local training on the same data, seed, batch and epochs within
+// TOLERANCE; the behaviour before (every shard a whole batch of 32, averaged
+// once per epoch) does not, so the tolerance is tight enough to catch a
+// return to it. Small: 4,096 fashion-mnist images, 2 epochs, 2,000 test
+// images; the full measurement is `pnpm bench:parity` (packages/queue/README.md).
+import { afterAll, describe, expect, it } from 'vitest';
+import { distributedRun, localRun, parseSetting } from '../bench/parity-runs.js';
+
+/** TP_PARITY_SEED picks another seed (the tolerance was measured with 42 and 7). */
+const seed = Number(process.env.TP_PARITY_SEED ?? 42);
+const data = { preset: 'fashion-mnist', limit: 4096, testLimit: 2000, epochs: 2, seed, batchSize: 32 };
+const S = 4;
+/** Test-accuracy points (as a fraction) the default may lose against local training; see the measurement in the README. */
+const TOLERANCE = 0.015;
+const prefix = (what: string) => `tp-test-parity-${process.pid}-${Date.now().toString(36)}-${what}`;
+const results: Record<string, unknown> = {};
+afterAll(() => process.stderr.write(`distributed parity (seed ${seed}): ${JSON.stringify(results)}\n`));
+
+describe('distributed accuracy against local training', () => {
+  it(`the default at ${S} shards is within ${100 * TOLERANCE} points of local; the old setting is not`, { timeout: 1_800_000 }, async () => {
+    const local = await localRun(data, 2);
+    const dflt = await distributedRun(data, { shards: S, setting: parseSetting('default', S, data.batchSize), prefix: prefix('default') });
+    const before = await distributedRun(data, { shards: S, setting: parseSetting('before', S, data.batchSize), prefix: prefix('before') });
+    Object.assign(results, { local: local.accuracy, default: dflt.accuracy, before: before.accuracy, seconds: { local: local.seconds, default: dflt.seconds, before: before.seconds } });
+    expect([dflt.shardBatchSize, dflt.syncEvery, before.shardBatchSize, before.syncEvery]).toEqual([8, 4, 32, 1]);
+    expect(dflt.accuracy).toBeGreaterThan(local.accuracy - TOLERANCE);
+    expect(before.accuracy).toBeLessThan(local.accuracy - TOLERANCE);
+  });
+});
