@@ -23,7 +23,7 @@ import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, queueOpts, type Queues } from './queues.js';
 import { getGlobalWeights, hasGlobalWeights, putAdam, putGlobalWeights } from './blobs.js';
-import { describeShard } from './results.js';
+import { describeShard, keepShardAdam } from './results.js';
 import { averageRound } from './round-average.js';
 import { outerStep } from './outer.js';
 import { getOuterMomentum, putOuterMomentum } from './outer-state.js';
@@ -273,7 +273,7 @@ export class Coordinator {
       jobId, shards: o.shards, expected, moments: o.optimizer === 'average',
       // 'per-shard': shard k continues from its own Adam state next round.
       each: async (s, r) => {
-        if (o.optimizer === 'per-shard' && r.m && r.v) await putAdam(this.redis, this.keys.shardAdam(jobId, s), { m: r.m, v: r.v, step: r.meta.adamStep });
+        if (o.optimizer === 'per-shard') await keepShardAdam(this.redis, this.keys, { jobId, epoch, round: at.round, shard: s }, r.meta.adamStep);
       },
     });
     const u = await getOuterMomentum(this.redis, this.keys, jobId, at, expected, o);
