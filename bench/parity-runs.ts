@@ -13,6 +13,7 @@
  * `before` is the behaviour before rounds and the split: once per epoch,
  * plain averaging, every shard stepping on the whole batch.
  */
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { DEFAULTS } from '@tensorpool/core';
 import { getPreset, initialWeights } from '@tensorpool/engine';
@@ -96,7 +97,8 @@ export interface DistOptions {
 /** One distributed job with S in-process workers (1 thread each) and an in-process coordinator. */
 export async function distributedRun(d: RunData, o: DistOptions): Promise<DistRun> {
   const { shards: S, setting: s, prefix, redisUrl } = o;
-  const coord = new Coordinator({ prefix, redisUrl, threads: Math.min(S, availableParallelism()), modelsDir: `/tmp/${prefix}` });
+  const modelsDir = `/tmp/${prefix}`;
+  const coord = new Coordinator({ prefix, redisUrl, threads: Math.min(S, availableParallelism()), modelsDir });
   const workers = Array.from({ length: S }, (_, i) => new ShardWorker({ prefix, redisUrl, threads: 1, id: `p${i}` }));
   const client = new QueueClient({ prefix, redisUrl });
   try {
@@ -131,5 +133,6 @@ export async function distributedRun(d: RunData, o: DistOptions): Promise<DistRu
     const ks = await client.redis.keys(`${prefix}:*`);
     if (ks.length) await client.redis.del(...ks);
     await client.close();
+    await rm(modelsDir, { recursive: true, force: true });
   }
 }
