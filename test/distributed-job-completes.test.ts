@@ -1,7 +1,8 @@
 // A 2-epoch, 2-shard job on a small Fashion-MNIST subset with a coordinator
 // and 2 worker processes completes; status shows each epoch, metrics give a
 // test accuracy well above chance (10%), the model directory is written,
-// with its sample predictions (misclassified first).
+// with its sample predictions (misclassified first); each shard steps on the
+// job's batch split over the shards.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,10 @@ describe('distributed training end to end', () => {
     const human = c.cli(['status', jobId]).stdout;
     expect(human).toMatch(/completed, epoch 2 of 2 done/);
     expect(human).toMatch(/epoch 1: loss/);
+    // The job's batch (16) is the global one: each of the 2 shards steps on 8, 256 / 8 = 32 steps per epoch.
+    expect(s).toMatchObject({ batchSize: 16, shardBatchSize: 8 });
+    expect(human).toMatch(/batch 16 = 2 shards x 8 per step/);
+    expect(c.logs()).toMatch(/training steps 0\.\.32 of 32 \(batch 8\) of 256 samples/);
 
     const m = c.cli(['metrics', jobId, '--json']);
     expect(m.code).toBe(0);

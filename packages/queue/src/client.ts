@@ -7,7 +7,7 @@ import { JobError, limits } from '@tensorpool/core';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, type Queues } from './queues.js';
-import { parseJobPayload, type JobOptions } from './schema.js';
+import { inexactSplitWarning, parseJobPayload, type JobOptions } from './schema.js';
 import { createJobRecord, getFinalMetrics, getJobRecord, jobStatus, listJobIds, requireJobRecord, transition, TERMINAL_STATES, type JobStatus } from './state.js';
 import { activeWorkers, type WorkerBeat } from './heartbeat.js';
 import { emitRunEvent } from './run-events.js';
@@ -36,6 +36,13 @@ export interface ClientOptions {
  * may pass `out`, confined to the models dir).
  */
 export type EnqueueOrigin = 'remote' | 'local';
+
+/** A queued job: its id, the samples each shard steps on, and a warning when the default split of batchSize was not exact. */
+export interface EnqueueResult {
+  jobId: string;
+  shardBatchSize: number;
+  warning?: string;
+}
 
 /** One row of list(): a job's status, or, when its record is corrupt, its id and why. */
 export type JobListEntry = JobStatus | { id: string; state: 'corrupt'; error: string };
@@ -77,7 +84,7 @@ export class QueueClient {
    * when the service is at its active-job limit. `origin` defaults to
    * 'remote' (the stricter one).
    */
-  async enqueue(payload: unknown, opts: { origin?: EnqueueOrigin } = {}): Promise<{ jobId: string }> {
+  async enqueue(payload: unknown, opts: { origin?: EnqueueOrigin } = {}): Promise<EnqueueResult> {
     const origin = opts.origin ?? 'remote';
     if (origin === 'remote' && payload !== null && typeof payload === 'object' && Object.hasOwn(payload, 'out')) {
       throw new JobError('invalid job: out: not accepted from remote callers (the model goes to <models dir>/<jobId>)');
@@ -95,7 +102,9 @@ export class QueueClient {
     }
     const rec = await createJobRecord(this.redis, this.keys, options, undefined, limits().activeJobs);
     await this.queues.train.add('train', { jobId: rec.id }, { jobId: rec.id, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
-    return { jobId: rec.id };
+    const chosen = payload !== null && typeof payload === 'object' && Object.hasOwn(payload, 'shardBatchSize');
+    const warning = chosen ? undefined : inexactSplitWarning(options);
+    return { jobId: rec.id, shardBatchSize: options.shardBatchSize, ...(warning ? { warning } : {}) };
   }
 
   /** Reads a model file on this machine (directory, .h5, .keras) into the model store; the id goes in a payload's `initFrom`. */

@@ -46,7 +46,7 @@ export const roundEnd = {
     const policy = optimizerStatePolicy(o.optimizer);
     const avg = await averageRound(this.redis, this.keys, at, start, {
       jobId, shards: o.shards, expected, moments: policy.averagesMoments,
-      each: (s, r) => policy.keepShard(this.redis, this.keys, jobId, s, r),
+      each: (s, r) => policy.keepShard(this.redis, this.keys, { jobId, epoch, round: at.round, shard: s }, r),
     });
     const u = await getOuterMomentum(this.redis, this.keys, jobId, at, expected, o);
     const step = outerStep(start, avg.weights, u, { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 });

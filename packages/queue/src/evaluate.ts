@@ -74,7 +74,8 @@ export class Evaluator {
     const normalization = resolvedNormalization(o);
     const data = await this.dataset(rec);
     const validation = validationSet(data, jobSplits(data, o));
-    const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
+    // The shard batch: the activation memory the job was checked for (evaluation chunks are sized apart).
+    const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.shardBatchSize, learningRate: o.learningRate, threads: this.threads });
     try {
       trainer.setWeights(weights);
       const result: Evaluation = {

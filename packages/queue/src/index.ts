@@ -9,7 +9,7 @@ export * from './heartbeat.js';
 export * from './queues.js';
 export * from './timing.js';
 export * from './log.js';
-export { QueueClient, type ClientOptions, type QueueStats, type EnqueueOrigin, type JobListEntry } from './client.js';
+export { QueueClient, type ClientOptions, type QueueStats, type EnqueueOrigin, type EnqueueResult, type JobListEntry } from './client.js';
 export { cleanupJob, deleteScratchKeys, scratchKeysOf } from './cleanup.js';
 export * from './data-ref.js';
 export * from './out-dir.js';

@@ -25,7 +25,7 @@ function refusal(payload: unknown, l = limits({})): string {
 describe('job bounds', () => {
   it('accept the largest allowed values and the seed preset (17.4 M parameters)', () => {
     const L = DEFAULTS.limits;
-    const j = parseJobPayload({ ...ok, epochs: L.epochs, shards: L.shards, batchSize: L.batchSize, learningRate: L.learningRate, limit: L.samples, testLimit: L.samples, name: 'n'.repeat(L.nameLength) }, limits({}));
+    const j = parseJobPayload({ ...ok, epochs: L.epochs, shards: L.shards, batchSize: L.batchSize, shardBatchSize: L.batchSize, learningRate: L.learningRate, limit: L.samples, testLimit: L.samples, name: 'n'.repeat(L.nameLength) }, limits({}));
     expect(j.epochs).toBe(1000);
     expect(parseJobPayload({ preset: 'seed', data: 'fashion-mnist', epochs: 1 }, limits({})).spec.name).toMatch(/seed/);
   });
@@ -52,9 +52,10 @@ describe('job bounds', () => {
     const huge = { ...tinySpec, layers: [{ type: 'flatten' }, { type: 'dense', units: 100_000 }, { type: 'dense', units: 2, activation: 'softmax' }] };
     expect(refusal({ ...ok, preset: undefined, spec: huge })).toMatch(/spec: must have <= 50000000 parameters, got 78700002/);
     const wide = { ...tinySpec, layers: [{ type: 'conv2d', filters: 20_000, kernelSize: 1 }, { type: 'maxPooling2d', poolSize: 28 }, { type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }] };
-    expect(refusal({ ...ok, preset: undefined, spec: wide, batchSize: 128 })).toMatch(/spec: activations of one batch of 128 need about \d+\.\d\d GB, must be <= 4.00 GB/);
-    // The seed preset fits at its batch size, not at the largest one.
-    expect(refusal({ preset: 'seed', data: 'fashion-mnist', epochs: 1, batchSize: 1024 })).toMatch(/preset: activations of one batch of 1024/);
+    expect(refusal({ ...ok, preset: undefined, spec: wide, shards: 1, batchSize: 128 })).toMatch(/spec: activations of one batch of 128 need about \d+\.\d\d GB, must be <= 4.00 GB/);
+    // The seed preset fits at its batch size, not at the largest one (the bound applies to one shard's batch).
+    expect(refusal({ preset: 'seed', data: 'fashion-mnist', epochs: 1, shards: 1, batchSize: 1024 })).toMatch(/preset: activations of one batch of 1024/);
+    expect(refusal({ preset: 'seed', data: 'fashion-mnist', epochs: 1, shards: 2, shardBatchSize: 1024 })).toMatch(/preset: activations of one batch of 1024 .*lower shardBatchSize/);
   });
 
   it('refuse specs with too many layers or labels, long labels, and bad normalization', () => {

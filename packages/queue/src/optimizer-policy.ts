@@ -5,13 +5,13 @@
  *
  *   policy      worker loads                   shard result keeps   coordinator writes
  *   average     keys.adam(job, epoch, round)   m, v                 sample-weighted m̄, v̄, max step -> keys.adam(next)
- *   per-shard   keys.shardAdam(job, shard)     m, v                 shard k's m, v, step -> keys.shardAdam(job, k)
+ *   per-shard   keys.shardAdam(job, shard)     m, v                 shard k's m, v, step -> keys.shardAdam(job, k), copied inside Redis
  *   reset       nothing (zero moments, step 0) no m, v              nothing
  */
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
 import { getAdam, putAdam, type AdamState } from './blobs.js';
-import type { ShardResult } from './results.js';
+import { keepShardAdam, type ShardResult } from './results.js';
 import type { RoundAverage } from './round-average.js';
 import type { RoundRef } from './rounds.js';
 import type { OptimizerPolicy } from './schema.js';
@@ -29,8 +29,8 @@ export interface OptimizerStatePolicy {
   readonly resultKeepsMoments: boolean;
   /** Coordinator: whether the round average accumulates m and v too (every result must have them). */
   readonly averagesMoments: boolean;
-  /** Coordinator: writes what shard `shard`'s result leaves for the next round, as the results stream past. */
-  keepShard(redis: Redis, keys: Keys, jobId: string, shard: number, r: ShardResult): Promise<void>;
+  /** Coordinator: writes what shard `at`'s result leaves for the next round, as the results stream past. */
+  keepShard(redis: Redis, keys: Keys, at: ShardAt, r: ShardResult): Promise<void>;
   /** Coordinator: writes what the round's average leaves for round `next`. */
   keepAverage(redis: Redis, keys: Keys, jobId: string, next: RoundRef, avg: RoundAverage): Promise<void>;
 }
@@ -52,8 +52,9 @@ export const OPTIMIZER_STATE_POLICIES: Record<OptimizerPolicy, OptimizerStatePol
     load: (redis, keys, at, expected) => getAdam(redis, keys.shardAdam(at.jobId, at.shard), expected),
     resultKeepsMoments: true,
     averagesMoments: false,
-    keepShard: async (redis, keys, jobId, shard, r) => {
-      if (r.m && r.v) await putAdam(redis, keys.shardAdam(jobId, shard), { m: r.m, v: r.v, step: r.meta.adamStep });
+    // The result's m and v are not read by the coordinator: a script copies them inside Redis (lua/keep-shard-adam-2.lua).
+    keepShard: async (redis, keys, at, r) => {
+      await keepShardAdam(redis, keys, at, r.meta.adamStep);
     },
     keepAverage: nothing,
   },

@@ -87,10 +87,14 @@ export async function loadShardMeta(redis: Redis, keys: Keys, ref: ShardRef): Pr
   return parseMeta(await redis.hgetBuffer(keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), 'meta'), ref);
 }
 
-/** Reads and re-validates a stored shard result; JobError naming the shard when missing or corrupt. */
-export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): Promise<ShardResult> {
+/**
+ * Reads and re-validates a stored shard result; JobError naming the shard
+ * when missing or corrupt. `moments: false` leaves the Adam moments in Redis
+ * (two model-sized vectors the caller does not need).
+ */
+export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef, opts: { moments?: boolean } = {}): Promise<ShardResult> {
   const key = keys.result(ref.jobId, ref.epoch, ref.shard, ref.round);
-  const [weights, m, v, meta] = await redis.hmgetBuffer(key, 'weights', 'm', 'v', 'meta');
+  const [weights, meta, m, v] = opts.moments === false ? [...(await redis.hmgetBuffer(key, 'weights', 'meta')), null, null] : await redis.hmgetBuffer(key, 'weights', 'meta', 'm', 'v');
   const what = describeShard(ref);
   if (!weights || !meta) throw new JobError(`${what}: no result stored`);
   const parsed = parseMeta(meta, ref);
@@ -99,4 +103,11 @@ export async function loadShardResult(redis: Redis, keys: Keys, ref: ShardRef): 
     ...(m && v ? { m: decodeWeights(m, { expected: ref.expected, what: `${what} Adam m` }), v: decodeWeights(v, { expected: ref.expected, what: `${what} Adam v` }) } : {}),
     meta: parsed,
   };
+}
+
+const KEEP_SHARD_ADAM = luaScript(new URL('../lua/keep-shard-adam-2.lua', import.meta.url));
+
+/** 'per-shard' policy: the result's m and v become shard `ref.shard`'s Adam state (copied inside Redis). */
+export async function keepShardAdam(redis: Redis, keys: Keys, ref: Omit<ShardRef, 'expected'>, adamStep: number): Promise<boolean> {
+  return (await KEEP_SHARD_ADAM(redis, [keys.result(ref.jobId, ref.epoch, ref.shard, ref.round), keys.shardAdam(ref.jobId, ref.shard)], [String(adamStep)])) === 1;
 }

@@ -13,8 +13,9 @@
  *
  * (the second form needs no second pass). 0 when every shard made the same
  * update; grows as they diverge.
- * Per-shard results are also handed to `each` as they stream past (the
- * optimizer-state policy keeps per-shard Adam state from there: optimizer-policy.ts).
+ * Per-shard results (without their moments unless `moments`) are also
+ * handed to `each` as they stream past (the optimizer-state policy keeps
+ * per-shard Adam state from there: optimizer-policy.ts).
  */
 import type { Redis } from 'ioredis';
 import { JobError, type ShardResultMeta } from '@tensorpool/core';
@@ -65,7 +66,8 @@ export async function averageRound(redis: Redis, keys: Keys, at: RoundRef, start
   const accV = o.moments ? new Float64Array(n) : undefined;
   const sq: number[] = [];
   for (let k = 0; k < o.shards; k++) {
-    const r = await loadShardResult(redis, keys, ref(k));
+    // Moments only when they are averaged; 'per-shard' copies them inside Redis (results.ts keepShardAdam).
+    const r = await loadShardResult(redis, keys, ref(k), { moments: o.moments });
     // The sample count the weight was computed from must be the one averaged.
     if (r.meta.samples !== metas[k].samples) throw new JobError(`shard ${k}: result changed while it was averaged`);
     const w = total > 0 ? metas[k].samples / total : 0;

@@ -67,7 +67,10 @@ export function jobStartedEvent(rec: JobRecord): RunEventInput {
   return {
     type: 'run-started', name: o.spec.name, mode: 'distributed', epochs: o.epochs, batchSize: o.batchSize, dataset: String(o.data),
     trainSamples: o.limit ?? 0, testSamples: o.testLimit ?? 0, labels: [...o.spec.labels],
-    options: { shards: o.shards, optimizer: o.optimizer, seed: o.seed, learningRate: o.learningRate, augment: o.augment, limit: o.limit ?? null, syncEvery: roundsOf(o) },
+    options: {
+      shards: o.shards, shardBatchSize: o.shardBatchSize, syncEvery: roundsOf(o), outer: o.outer, optimizer: o.optimizer, seed: o.seed,
+      learningRate: o.learningRate, augment: o.augment, limit: o.limit ?? null,
+    },
   };
 }
 

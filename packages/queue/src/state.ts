@@ -85,6 +85,9 @@ export interface JobStatus {
   currentRounds: RoundMetrics[];
   /** The outer optimizer on the averaged update (lr and momentum apply to momentum | nesterov). */
   outer: { kind: string; lr: number; momentum: number };
+  /** The job's global batch and the samples each shard steps on (shards × shardBatchSize = the batch actually seen per step). */
+  batchSize: number;
+  shardBatchSize: number;
   workers: string[];
   createdAt: string;
   startedAt?: string;
@@ -218,6 +221,8 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
     round: rec.round,
     currentRounds,
     outer: { kind: rec.options.outer ?? 'average', lr: rec.options.outerLr ?? 1, momentum: rec.options.outerMomentum ?? 0 },
+    batchSize: rec.options.batchSize,
+    shardBatchSize: rec.options.shardBatchSize,
     workers: workers.sort(),
     createdAt: iso(rec.createdAt)!,
     startedAt: iso(rec.startedAt),

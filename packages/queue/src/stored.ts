@@ -76,11 +76,27 @@ function parseStoredOptions(id: string, json: string): JobOptions {
   const { preset, ...rest } = raw as Record<string, unknown>;
   if (preset !== undefined && (typeof preset !== 'string' || preset.length > limits().nameLength)) throw corrupt(id, 'record', 'options.preset: not a preset name');
   try {
-    const o = parseJobPayload(rest);
+    const o = parseJobPayload(asWritten(rest));
     return { ...o, ...(preset !== undefined ? { preset: preset as string } : {}) };
   } catch (e) {
     throw corrupt(id, 'record', `options.${(e as Error).message.replace(/^invalid job: /, '')}`);
   }
+}
+
+/**
+ * Stored options always hold the resolved syncEvery, outer and
+ * shardBatchSize (parseJobPayload's output); one without them was written
+ * before that option existed and keeps the meaning it had then, not
+ * today's defaults: once per epoch with plain averaging (before rounds),
+ * every shard stepping on a whole `batchSize` (before the global batch was
+ * split over the shards).
+ */
+function asWritten(o: Record<string, unknown>): Record<string, unknown> {
+  const before: Record<string, unknown> = {};
+  if (o.syncEvery === undefined) before.syncEvery = 1;
+  if (o.outer === undefined) before.outer = 'average';
+  if (o.shardBatchSize === undefined && o.batchSize !== undefined) before.shardBatchSize = o.batchSize;
+  return { ...o, ...before };
 }
 
 /** JSON turns NaN/Infinity into null (e.g. a spread when the shards made no update): read back as NaN. */

@@ -162,20 +162,22 @@ export class ShardWorker {
         : shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]));
       const samples = shardSet.indices?.length ?? shardSet.train.n;
       // Round r trains chunk r of this shard's epoch (rounds.ts): same batches, shuffle and dropout as one whole epoch.
-      const steps = Math.ceil(samples / o.batchSize);
+      // A shard steps on shardBatchSize samples (the job's global batch split over the shards, schema.ts).
+      const B = o.shardBatchSize;
+      const steps = Math.ceil(samples / B);
       const chunk = chunkSteps(steps, round, roundsOf(o));
       const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round);
       const policy = optimizerStatePolicy(o.optimizer);
       const adam = await policy.load(this.redis, this.keys, { jobId, epoch, round, shard }, expected);
-      this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${samples} samples`);
+      this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${steps} (batch ${B}) of ${samples} samples`);
       const ev = { epoch: epoch + 1, shard, worker: this.id, round: round + 1 };
       if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-started', ...ev });
       let lastWrite = 0;
-      const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
+      const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: B, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
         train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed, ...chunk,
-        batchSize: o.batchSize, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
+        batchSize: B, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
         onProgress: (p) => {
           const now = Date.now();
           if (now - lastWrite >= 1000 || p.step >= p.steps) {

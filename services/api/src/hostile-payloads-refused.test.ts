@@ -39,8 +39,8 @@ type Payload = Record<string, unknown>;
 type Mutation = (p: Payload) => Payload;
 const VALID: Payload = { preset: 'fashion-mnist', data: 'fashion-mnist', epochs: 1 };
 const L = DEFAULTS.limits;
-const KNOWN = ['preset', 'spec', 'data', 'epochs', 'shards', 'batchSize', 'seed', 'learningRate', 'augment', 'normalization', 'optimizer', 'limit', 'testLimit', 'out', 'name'];
-const INT_FIELDS: Record<string, [number, number]> = { epochs: [1, L.epochs], shards: [1, L.shards], batchSize: [1, L.batchSize], seed: [0, Number.MAX_SAFE_INTEGER], limit: [1, L.samples], testLimit: [1, L.samples] };
+const KNOWN = ['preset', 'spec', 'data', 'epochs', 'shards', 'batchSize', 'shardBatchSize', 'seed', 'learningRate', 'augment', 'normalization', 'optimizer', 'limit', 'testLimit', 'out', 'name'];
+const INT_FIELDS: Record<string, [number, number]> = { epochs: [1, L.epochs], shards: [1, L.shards], batchSize: [1, L.batchSize], shardBatchSize: [1, L.batchSize], seed: [0, Number.MAX_SAFE_INTEGER], limit: [1, L.samples], testLimit: [1, L.samples] };
 
 /** Sets an own key, including '__proto__' (an object literal would set the prototype instead). */
 function withKey(p: Payload, k: string, v: unknown): Payload {

@@ -10,7 +10,7 @@ import { isJobId, type QueueClient } from '@tensorpool/queue';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
-const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, workers' } as const;
+const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, batchSize and shardBatchSize (samples per shard step), workers' } as const;
 
 const jobPayloadDoc = {
   type: 'object',
@@ -22,7 +22,8 @@ const jobPayloadDoc = {
     data: { type: 'string', description: "dataset ref: 'fashion-mnist', a dataset id 'sha256:<64 hex>' or name from the dataset store (PUT /datasets/:name; a name is pinned to its id at enqueue), or a path inside the service's data root (TENSORPOOL_DATA_ROOT)" },
     epochs: { type: 'integer', minimum: 1 },
     shards: { type: 'integer', minimum: 1, default: 2 },
-    batchSize: { type: 'integer', minimum: 1, default: 32 },
+    batchSize: { type: 'integer', minimum: 1, default: 32, description: 'global batch: split over the shards, each shard steps on max(1, round(batchSize / shards)) samples' },
+    shardBatchSize: { type: 'integer', minimum: 1, description: 'samples per shard step instead of the split batchSize (e.g. equal to batchSize: every shard steps on a whole batch)' },
     seed: { type: 'integer', minimum: 0 },
     learningRate: { type: 'number' },
     augment: { type: 'string', enum: ['none', 'online', 'offline'] },
@@ -55,7 +56,7 @@ function refuseBadId(id: string, reply: FastifyReply): boolean {
 export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
   const security = [{ bearer: [] }];
   app.post('/jobs', {
-    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' } } }, 400: errorBody, 401: errorBody, 429: errorBody } },
+    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' }, shardBatchSize: { type: 'integer', description: 'samples each shard steps on' }, warning: { type: 'string', description: 'present when batchSize does not split evenly over the shards: what the shards step on instead' } } }, 400: errorBody, 401: errorBody, 429: errorBody } },
     // One validator (zod, in @tensorpool/queue) for CLI and API; its messages name the field.
     validatorCompiler: () => () => true,
   }, async (req, reply) => {

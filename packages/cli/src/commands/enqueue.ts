@@ -17,7 +17,7 @@ function num(flag: string, integer = true) {
 }
 
 interface EnqueueFlags {
-  preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; seed: number;
+  preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; shardBatchSize?: number; seed: number;
   lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
   syncEvery?: number; outer: string; outerLr?: number; outerMomentum?: number;
   initFrom?: string; out?: string; name?: string; json?: boolean; validationSplit: number; testFraction: number; strict?: boolean; datasetName?: string;
@@ -85,7 +85,8 @@ export function register(program: Command): void {
     .option('--validation-split <f>', 'fraction of the training samples held out for validation (seeded, stratified)', num('--validation-split', false), DEFAULTS.validationSplit)
     .option('--epochs <n>', 'epochs', num('--epochs'), DEFAULTS.epochs)
     .option('--shards <n>', 'shards per epoch (S)', num('--shards'), DEFAULTS.shards)
-    .option('--batch-size <n>', 'batch size per shard step', num('--batch-size'), DEFAULTS.batchSize)
+    .option('--batch-size <n>', 'global batch size, as in train: split over the shards (each steps on round(n / shards), at least 1)', num('--batch-size'), DEFAULTS.batchSize)
+    .option('--shard-batch-size <n>', 'samples per shard step instead of the split batch (e.g. equal to --batch-size: every shard steps on a whole batch, the behaviour before the split)', num('--shard-batch-size'))
     .option('--seed <n>', 'seed of initial weights, shuffles, dropout, augmentation', num('--seed'), DEFAULTS.seed)
     .option('--lr <x>', 'Adam learning rate', num('--lr', false), DEFAULTS.learningRate)
     .option('--augment <mode>', 'none | online | offline (each sample expanded 18x on the workers, once per job, as train --augment offline)', DEFAULTS.augment)
@@ -99,7 +100,7 @@ export function register(program: Command): void {
     .option('--test-limit <n>', 'use only N test samples (the same rule)', num('--test-limit'))
     .option('--out <dir>', 'directory inside the models dir (TENSORPOOL_MODELS_DIR, the coordinator\'s --models-dir) the final model is saved to (default <models-dir>/<jobId>)')
     .option('--name <text>', 'a label shown in status')
-    .option("--json", "print {\"jobId\"} (and \"dataset\": the id, when a local --data was pushed) as JSON")
+    .option("--json", "print {\"jobId\", \"shardBatchSize\"} (and \"dataset\": the id, when a local --data was pushed) as JSON")
     .action(async (o: EnqueueFlags) => {
       if (o.preset && o.spec) throw new UsageError('give --preset or --spec, not both');
       if (o.initFrom && (o.preset || o.spec)) throw new UsageError('--init-from and --preset/--spec cannot be combined: the model file gives the architecture');
@@ -111,12 +112,14 @@ export function register(program: Command): void {
           learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
           outerLr: o.outerLr, outerMomentum: o.outerMomentum,
           outer: o.outer, ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}),
+          ...(o.shardBatchSize !== undefined ? { shardBatchSize: o.shardBatchSize } : {}),
           ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
           ...(o.out ? { out: o.out } : {}), ...(o.name ? { name: o.name } : {}),
         };
         // A local caller: may choose `out`, confined to the models dir (TENSORPOOL_MODELS_DIR; the coordinator checks again).
-        const { jobId } = await client.enqueue(payload, { origin: 'local' });
-        process.stdout.write(o.json ? `${JSON.stringify({ jobId, ...(data !== o.data ? { dataset: data } : {}) })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards); follow it with: tensorpool status ${jobId}\n`);
+        const { jobId, shardBatchSize, warning } = await client.enqueue(payload, { origin: 'local' });
+        if (warning) process.stderr.write(`tensorpool: warning: ${warning}\n`);
+        process.stdout.write(o.json ? `${JSON.stringify({ jobId, shardBatchSize, ...(data !== o.data ? { dataset: data } : {}) })}\n` : `queued ${jobId} (${o.epochs} epochs x ${o.shards} shards, ${shardBatchSize} samples per shard step); follow it with: tensorpool status ${jobId}\n`);
       });
     });
 }

@@ -13,6 +13,12 @@ function outerText(s: JobStatus): string {
   return o.kind === 'average' ? 'outer average' : `outer ${o.kind} lr ${o.lr} momentum ${o.momentum}`;
 }
 
+/** "batch 32 = 4 shards x 8 per step" (or what the shards actually see when that is not the job's batch). */
+export function batchText(s: Pick<JobStatus, 'batchSize' | 'shardBatchSize' | 'shards'>): string {
+  const seen = s.shards * s.shardBatchSize;
+  return seen === s.batchSize ? `batch ${s.batchSize} = ${s.shards} shards x ${s.shardBatchSize} per step` : `batch ${seen} per step (${s.shards} shards x ${s.shardBatchSize}; job batch ${s.batchSize})`;
+}
+
 function pct(x: number | undefined): string {
   return x === undefined ? '-' : `${(100 * x).toFixed(2)}%`;
 }
@@ -21,6 +27,7 @@ export function formatStatus(s: JobStatus): string {
   const lines = [
     `job ${s.id}${s.name ? ` (${s.name})` : ''}: ${s.state}, epoch ${s.epoch} of ${s.epochs} done, ${(100 * s.progress).toFixed(1)}%`,
     `  ${s.preset ?? 'custom spec'} on ${s.data}, ${s.shards} shards, optimizer ${s.optimizer}`,
+    `  ${batchText(s)}`,
     `  sync ${s.syncEvery ?? 1}x per epoch${(s.syncEvery ?? 1) > 1 ? ` (round ${s.round} of ${s.syncEvery} done)` : ''}, ${outerText(s)}`,
   ];
   if (s.error) lines.push(`  error: ${s.error}`);
