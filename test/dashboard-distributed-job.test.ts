@@ -3,13 +3,17 @@
 // signed in with the token: the run page follows the job over SSE to its end,
 // one curve point per averaged epoch, every shard of every round of every
 // epoch (2 rounds per epoch) finished by w1 or w2 in the table and the
-// timeline (followed live, and again when the page is opened after the end), the confusion matrix summing to the job's test count, download
+// timeline (followed live, and again when the page is opened after the end),
+// the shard workers' `step` events in the job's stream (every stepEvery steps
+// of each shard's epoch and at its end) drawn as one per-step line per shard,
+// the confusion matrix summing to the job's test count, download
 // links to the saved model that return its bytes to the signed-in browser and
 // 401 without the session; the list shows it completed; the workers page shows
 // both live workers; no console errors.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '@tensorpool/core';
 import { buildServer, type ApiServer } from '@tensorpool/api';
 import { launchBrowser, signIn, type Browser } from '@tensorpool/api/testing/browser';
 import { Cluster } from './support/cluster.js';
@@ -37,7 +41,8 @@ describe('dashboard of a distributed job, in chromium', () => {
     c.worker('w1');
     c.worker('w2');
     await c.waitForWorkers('w1', 'w2');
-    const jobId = c.enqueue(['--sync-every', '2']);
+    // 512 samples over 2 shards, the global batch of 16 split into 8 per shard: 32 steps per shard epoch, so with stepEvery 20 a step event at 20 and 32.
+    const jobId = c.enqueue(['--sync-every', '2', '--batch-size', '16']);
 
     const page = await browser.newPage();
     await signIn(page, base, token, `/runs/${jobId}`);
@@ -46,6 +51,12 @@ describe('dashboard of a distributed job, in chromium', () => {
     expect(done.state, `${done.error}\n${c.logs()}`).toBe('completed');
     expect(await page.getAttribute('body', 'data-state')).toBe('completed');
     expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('2');
+    expect(DEFAULTS.events.stepEvery).toBe(20);
+    // Per-step curves for the distributed job: 2 epochs x 2 step events per shard.
+    expect(await page.getAttribute('#step-loss-chart', 'data-points')).toBe('8');
+    expect(await page.getAttribute('#step-loss-chart', 'data-shard0')).toBe('4');
+    expect(await page.getAttribute('#step-loss-chart', 'data-shard1')).toBe('4');
+    expect(await page.isVisible('#no-steps')).toBe(false);
 
     const shards = await page.locator('#shards tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     // epoch/round/shard/state: every round shows, not only an epoch's last
@@ -85,6 +96,10 @@ describe('dashboard of a distributed job, in chromium', () => {
     expect(saved[0]).toBe('run-started');
     expect(saved.at(-1)).toBe('run-finished');
     expect(saved.filter((t) => t === 'epoch-end')).toHaveLength(2);
+    // The job's stream (saved as events.jsonl): each shard's step events, per epoch at steps 20 and 32 of 32, round 2 (steps 16..32).
+    type Step = { type: string; epoch: number; shard: number; round: number; step: number; steps: number };
+    const steps = readFileSync(join(done.out!, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Step).filter((e) => e.type === 'step');
+    expect(steps.map((e) => `${e.shard}/${e.epoch}/${e.round}/${e.step}/${e.steps}`).sort()).toEqual([0, 1].flatMap((s) => [1, 2].flatMap((ep) => [`${s}/${ep}/2/20/32`, `${s}/${ep}/2/32/32`])));
     expect(browser.errors).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
  * Every event is validated when read back (files and Redis are untrusted):
  * `parseRunEvent` names the bad field. Shapes (all carry `t`, ms since epoch):
  *   run-started    {name, mode, epochs, batchSize, dataset, trainSamples, testSamples, labels, options}
- *   step           {epoch, step, steps, imagesPerSecond, loss, accuracy}     (every DEFAULTS.events.stepEvery steps)
+ *   step           {epoch, step, steps, imagesPerSecond, loss, accuracy, shard?, round?}  (every DEFAULTS.events.stepEvery steps;
+ *                  distributed: per shard, step/steps of the shard's epoch, loss/accuracy the running mean of its round)
  *   epoch-end      {epoch, epochs, loss, accuracy, valLoss, valAccuracy, seconds, imagesPerSecond}
  *   shard-started  {epoch, shard, worker, round?}
  *   shard-finished {epoch, shard, worker, round?, samples, seconds}
@@ -35,6 +36,7 @@ export const RunStarted = z.strictObject({
 });
 export const StepProgress = z.strictObject({
   ...base, type: z.literal('step'), epoch: epochNo, step: count, steps: count, imagesPerSecond: rate, loss: finite, accuracy: finite,
+  shard: count.max(100_000).optional(), round: z.number().int().positive().max(1000).optional(),
 });
 export const EpochEnd = z.strictObject({
   ...base, type: z.literal('epoch-end'), epoch: epochNo, epochs: epochNo, loss: finite, accuracy: finite,

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRunEvent, parseRunEvent, parseRunEventLine } from './events.js';
 
+const step = { t: 1, type: 'step', epoch: 1, step: 20, steps: 32, imagesPerSecond: 50, loss: 0.7, accuracy: 0.6 };
 const epochEnd = { t: 1, type: 'epoch-end', epoch: 1, epochs: 2, loss: 0.5, accuracy: 0.8, valLoss: null, valAccuracy: null, seconds: 1, imagesPerSecond: 100 };
 
 describe('run event schema', () => {
@@ -13,6 +14,9 @@ describe('run event schema', () => {
     const shard = { t: 1, type: 'shard-started', epoch: 1, shard: 0, worker: 'w' };
     expect(parseRunEvent({ ...shard, round: 2 })).toEqual({ ...shard, round: 2 });
     expect(parseRunEvent(shard)).toEqual(shard);
+    // A distributed job's step events name their shard and round; a local run's have neither.
+    expect(parseRunEvent({ ...step, shard: 1, round: 2 })).toEqual({ ...step, shard: 1, round: 2 });
+    expect(parseRunEvent(step)).toEqual(step);
   });
 
   it.each([
@@ -27,6 +31,8 @@ describe('run event schema', () => {
     [{ t: 1, type: 'run-finished', testLoss: 1, testAccuracy: 1, testSamples: 1, labels: Array(1001).fill('a'), confusionMatrix: [], modelDir: null }, 'labels'],
     [{ t: 1, type: 'shard-started', epoch: 1, shard: 0, worker: 'w'.repeat(201) }, 'worker'],
     [{ t: 1, type: 'shard-finished', epoch: 1, shard: 0, worker: 'w', round: 0, samples: 1, seconds: 1 }, 'round'],
+    [{ ...step, shard: -1 }, 'shard'],
+    [{ ...step, shard: 0, round: 0 }, 'round'],
   ])('refuses %j naming %s', (bad, field) => {
     expect(() => parseRunEvent(bad)).toThrow(`bad run event: ${field}`);
   });

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobError, limits, type ShardJobData } from '@tensorpool/core';
+import { DEFAULTS, JobError, limits, type ShardJobData } from '@tensorpool/core';
 import { shardIndices } from '@tensorpool/data';
 import { weightManifest } from '@tensorpool/engine';
 import { createKeys, type Keys } from './keys.js';
@@ -174,11 +174,16 @@ export class ShardWorker {
       if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-started', ...ev });
       let lastWrite = 0;
+      const stepEvery = DEFAULTS.events.stepEvery;
       const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: B, learningRate: o.learningRate, threads: this.threads });
       const r = await trainer.trainEpoch({
         train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed, ...chunk,
         batchSize: B, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
         onProgress: (p) => {
+          // A `step` event every stepEvery steps of the shard's epoch (and at its end), fire and forget: emitRunEvent logs and drops errors.
+          if (p.step % stepEvery === 0 || p.step === p.steps) {
+            void emitRunEvent(this.redis, this.keys, jobId, { type: 'step', epoch: epoch + 1, step: p.step, steps: p.steps, imagesPerSecond: p.imagesPerSecond, loss: p.loss, accuracy: p.accuracy, shard, round: round + 1 });
+          }
           const now = Date.now();
           if (now - lastWrite >= 1000 || p.step >= p.steps) {
             lastWrite = now;
