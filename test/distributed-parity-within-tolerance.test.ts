@@ -14,15 +14,18 @@ const data = { preset: 'fashion-mnist', limit: 4096, testLimit: 2000, epochs: 2,
 const S = 4;
 /**
  * Test accuracy (as a fraction) the default may lose against local training.
- * Measured with seed 42 (2,000 test images): local 0.809, default 0.7715
- * (−3.75 points: on 4,096 images a shard trains only 128 steps per epoch, and
- * local SGD loses more with few steps than on the full set), before 0.733
- * (−7.6); seed 7: local 0.829, default 0.7785 (−5.05), before 0.724 (−10.5).
- * 5.5 points sits between default and before for both seeds (seed 7's
- * default has only 0.45 points of room); accuracies are deterministic for a
- * seed, so the margin is against code changes, not run-to-run noise.
+ * Measured on main after the `limit` rule became per class and by content
+ * (packages/data/src/limit.ts), 2,000 test images: seed 42 local 0.793,
+ * default 0.757 (−3.6 points: on 4,096 images a shard trains only 128 steps
+ * per epoch, and local SGD loses more with few steps than on the full set),
+ * before 0.743 (−5.0); seed 7 local 0.8035, default 0.7905 (−1.3), before
+ * 0.739 (−6.45). 4.5 points sits between default and before for both seeds
+ * (seed 42: 0.9 points of room for the default, 0.5 for before); accuracies
+ * are deterministic for a seed, so the margin is against code changes, not
+ * run-to-run noise. (With the earlier first-N `limit`: seed 42 −3.75 / −7.6,
+ * seed 7 −5.05 / −10.5.)
  */
-const TOLERANCE = 0.055;
+const TOLERANCE = 0.045;
 const prefix = (what: string) => `tp-test-parity-${process.pid}-${Date.now().toString(36)}-${what}`;
 /** [test accuracy, seconds] of each run. */
 const results: Record<string, [number, number]> = {};
