@@ -34,7 +34,9 @@ const LIMIT = 8_000; // 2,000 samples per shard
 // Every shard pauses after its 2nd step until the worker gets SIGUSR2 (packages/queue/src/test-hooks.ts):
 // the test, not the speed of training, decides where each signal lands and when the job may go on.
 const HOOKS = JSON.stringify([{ at: 'shard-step', step: 2, pause: true, times: 0 }]);
-const JOB = { spec: TINY_SPEC, data: 'fashion-mnist', epochs: EPOCHS, shards: SHARDS, limit: LIMIT, testLimit: 200, batchSize: 16, learningRate: 0.003, seed: 7 };
+// Each shard steps on 16 (shardBatchSize, not the split 16/4): 125 steps per shard, so a shard paused
+// after its first steps shows progress (1 %) and the faults land where they did before the batch split.
+const JOB = { spec: TINY_SPEC, data: 'fashion-mnist', epochs: EPOCHS, shards: SHARDS, limit: LIMIT, testLimit: 200, batchSize: 16, shardBatchSize: 16, learningRate: 0.003, seed: 7 };
 const project = `tp-ctr-${process.pid}`;
 const token = randomBytes(24).toString('hex');
 const dir = mkdtempSync(join(tmpdir(), 'tp-ctr-'));
