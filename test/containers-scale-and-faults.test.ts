@@ -126,7 +126,7 @@ describe.skipIf(!!skip)('containers: scale workers, SIGTERM, SIGKILL and a Redis
     // The reference: the same job on host processes, no faults (runs while the containers work).
     ref.coordinator();
     ref.worker('ref-w1');
-    const refJob = ref.enqueue(['--epochs', String(EPOCHS), '--shards', String(SHARDS), '--limit', String(LIMIT), '--test-limit', '200']);
+    const refJob = ref.enqueue(['--epochs', String(EPOCHS), '--shards', String(SHARDS), '--limit', String(LIMIT), '--test-limit', '200', '--shard-batch-size', '16']);
 
     step('stack with 1 worker');
     api = up(1);
