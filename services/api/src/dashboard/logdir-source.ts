@@ -9,11 +9,12 @@
  * last complete line; invalid lines are skipped. Files still being written
  * are followed by polling their size (DEFAULTS.events.followPollMs).
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { DEFAULTS, parseRunEventLine } from '@tensorpool/core';
 import type { CursorEvent, RunSource } from './source.js';
 import type { RunSummary } from './run-summary.js';
+import { walkDirs } from './walk-dirs.js';
 import { SummaryCache } from './summary-cache.js';
 
 const EVENTS_FILE = 'events.jsonl';
@@ -39,23 +40,14 @@ export class LogdirSource implements RunSource {
 
   private async walk(): Promise<Map<string, string>> {
     const runs = new Map<string, string>();
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
+    await walkDirs(this.root, MAX_DEPTH, () => runs.size >= MAX_RUNS, (dir, entries) => {
       if (entries.some((e) => e.isFile() && e.name === EVENTS_FILE)) {
         const rel = relative(this.root, dir) || '.';
         let id = rel.split(sep).map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_')).join('~');
         while (runs.has(id)) id += '_';
         runs.set(id, join(dir, EVENTS_FILE));
       }
-      if (depth >= MAX_DEPTH) return;
-      for (const e of entries) if (e.isDirectory() && runs.size < MAX_RUNS) await walk(join(dir, e.name), depth + 1);
-    };
-    await walk(this.root, 0);
+    });
     return runs;
   }
 

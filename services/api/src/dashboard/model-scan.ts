@@ -6,8 +6,9 @@
  * ids are looked up in a fresh scan, never joined into a path, so no id
  * names a file outside the root.
  */
-import { readdir, realpath } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { walkDirs } from './walk-dirs.js';
 
 const MODEL_FILE = 'model.json';
 const MAX_DEPTH = 4;
@@ -17,21 +18,12 @@ export interface ModelEntry { id: string; dir: string; samples: boolean }
 
 export async function scanModels(root: string): Promise<Map<string, ModelEntry>> {
   const out = new Map<string, ModelEntry>();
-  const walk = async (dir: string, depth: number): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
+  await walkDirs(root, MAX_DEPTH, () => out.size >= MAX_MODELS, (dir, entries) => {
     if (entries.some((e) => e.isFile() && e.name === MODEL_FILE)) {
       const id = idOf(root, dir);
       out.set(id, { id, dir, samples: entries.some((e) => e.isFile() && e.name === 'samples.json') });
     }
-    if (depth >= MAX_DEPTH) return;
-    for (const e of entries) if (e.isDirectory() && out.size < MAX_MODELS) await walk(join(dir, e.name), depth + 1);
-  };
-  await walk(root, 0);
+  });
   return out;
 }
 
