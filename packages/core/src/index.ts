@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './samples.js';
 export * from './lua-script.js';
 export * from './integers.js';
+export * from './temp-sibling.js';

@@ -10,9 +10,8 @@
  * resolves outside <root>.
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DataError } from '@tensorpool/core';
+import { DataError, tempSibling } from '@tensorpool/core';
 import { checkName, ID_RE, idHex, parseManifest, type Manifest } from './manifest.js';
 import { StoreFullError, type DatasetStore, type StoreUsage } from './store.js';
 import { formatBytes } from './units.js';
@@ -29,7 +28,7 @@ async function readOrNull(path: string): Promise<Buffer | null> {
 }
 
 async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempSibling(path);
   await writeFile(tmp, data);
   await rename(tmp, path);
 }

@@ -1,5 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
-import { DataError, ModelError } from '@tensorpool/core';
+import { DataError, ModelError, tempSibling } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type WeightEntry } from './manifest.js';
 import { validateSpec } from './validate.js';
@@ -27,10 +27,10 @@ export function writeWeights(g: H5Group, weights: Float32Array, entries: { entry
   }
 }
 
-/** Writes to `${file}.tmp-pid` through `fill`, then renames over `file`; nothing is left behind on failure. */
+/** Writes to a temporary sibling (tempSibling) through `fill`, then renames over `file`; nothing is left behind on failure. */
 export async function writeH5Atomic(file: string, fill: (f: H5File) => void): Promise<void> {
   const h5 = await h5wasm();
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = tempSibling(file);
   let f: H5File | undefined;
   try {
     f = new h5.File(tmp, 'w');

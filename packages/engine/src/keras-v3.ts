@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { DataError, ModelError } from '@tensorpool/core';
+import { DataError, ModelError, tempSibling } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest } from './manifest.js';
 import { validateSpec } from './validate.js';
@@ -67,7 +67,7 @@ export async function saveKeras3(file: string, spec: ModelSpec, weights: Float32
     'config.json': strToU8(JSON.stringify(keras3Config(spec))),
     'model.weights.h5': h5bytes,
   }, { level: 0 });
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = tempSibling(file);
   try {
     await writeFile(tmp, zip);
     await rename(tmp, file);

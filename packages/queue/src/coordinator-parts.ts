@@ -16,6 +16,7 @@ export interface CoordinatorParts {
   readonly queues: Queues;
   readonly evaluator: Evaluator;
   readonly log: Logger;
+  readonly finishing: Map<string, Promise<void>>;
   onEpochFailed(epochJobId: string): Promise<void>;
   fail(jobId: string, e: Error): Promise<void>;
   startJob(jobId: string): Promise<void>;

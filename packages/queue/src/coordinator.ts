@@ -79,6 +79,8 @@ export class Coordinator {
   readonly queueRound = schedule.queueRound;
   private readonly finishRound = roundEnd.finishRound;
   readonly finishJob = finish.finishJob;
+  /** Jobs being finished in this process (finish.finishJob runs once per job at a time). */
+  readonly finishing = new Map<string, Promise<void>>();
 
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);

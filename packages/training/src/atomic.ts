@@ -1,13 +1,14 @@
 /** Atomic directory and file writes: write beside, then rename over. */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
+import { tempSibling } from '@tensorpool/core';
 
 /** Writes `files` (name -> bytes or text) into `dir`, replacing any previous dir in one rename. */
 export async function writeDirAtomic(dir: string, files: Record<string, Uint8Array | string>): Promise<void> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}`);
-  const old = join(parent, `.${basename(dir)}.old-${process.pid}`);
+  const tmp = tempSibling(join(parent, `.${basename(dir)}`));
+  const old = `${tmp}.old`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   for (const [name, data] of Object.entries(files)) await writeFile(join(tmp, name), data);
@@ -24,7 +25,7 @@ export async function writeDirAtomic(dir: string, files: Record<string, Uint8Arr
 
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = tempSibling(file);
   await writeFile(tmp, data);
   await rename(tmp, file);
 }
