@@ -3,7 +3,7 @@
  * metrics, cancel, and the numbers behind GET /metrics.
  */
 import type { Redis } from 'ioredis';
-import { JobError, limits } from '@tensorpool/core';
+import { isTensorpoolError, JobError, limits } from '@tensorpool/core';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, type Queues } from './queues.js';
@@ -44,8 +44,8 @@ export interface EnqueueResult {
   warning?: string;
 }
 
-/** One row of list(): a job's status, or, when its record is corrupt, its id and why. */
-export type JobListEntry = JobStatus | { id: string; state: 'corrupt'; error: string };
+/** One row of list(): a job's status, or, when its record is corrupt, its id, the error code (E_CORRUPT, E_JOB for a foreign id) and why. */
+export type JobListEntry = JobStatus | { id: string; state: 'corrupt'; code: string; error: string };
 
 export interface QueueStats {
   /** Shard jobs waiting or running. */
@@ -142,9 +142,11 @@ export class QueueClient {
       try {
         out.push(await this.status(id));
       } catch (e) {
+        // Redis itself failing fails the list; only a bad value becomes a row.
+        if (!isTensorpoolError(e)) throw e;
         // Gone between the two calls: skip. Corrupt or foreign: shown, so an operator sees it.
         if (isJobId(id) && (await this.redis.exists(this.keys.job(id))) === 0) continue;
-        out.push({ id: printable(id, 40), state: 'corrupt', error: (e as Error).message });
+        out.push({ id: printable(id, 40), state: 'corrupt', code: e.code, error: e.message });
       }
     }
     return out;
