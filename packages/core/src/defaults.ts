@@ -39,6 +39,8 @@ export const DEFAULTS = {
   datasetDiskCacheBytes: 10 * 1024 ** 3, // dataset cache on disk: bytes kept per machine before LRU eviction (TENSORPOOL_CACHE_BYTES)
   /** Initial models of distributed jobs (`enqueue --init-from`, payload `initFrom`): kept in Redis this long after the last enqueue naming one. */
   initModelTtlSeconds: 7 * 24 * 3600,
+  /** Those models' total bytes (weights + manifests) in Redis; a new one beyond it is refused (TENSORPOOL_MODEL_STORE_BYTES). */
+  modelStoreBytes: 2 * 1024 ** 3,
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> (a local CLI job may name a directory inside it)
   /**
    * What the job service accepts and holds, checked at the boundary (job

@@ -15,6 +15,7 @@ import { cleanupJob } from './cleanup.js';
 import { openDatasetStore, type DatasetStore, type Manifest } from '@tensorpool/datasets';
 import { dataRoot, pinDataRef } from './data-ref.js';
 import { resolveInitFrom, storeModelFile } from './init-from.js';
+import { modelStoreBudget } from './model-store.js';
 import { modelsDir, normalizeOut } from './out-dir.js';
 import { assertJobId, isJobId } from './stored.js';
 import { printable } from './payload-shape.js';
@@ -28,6 +29,8 @@ export interface ClientOptions {
   dataRoot?: string;
   /** Models dir a local caller's `out` must lie in (default TENSORPOOL_MODELS_DIR, else DEFAULTS.modelsDir). */
   modelsDir?: string;
+  /** Byte budget of the model store (default TENSORPOOL_MODEL_STORE_BYTES, else DEFAULTS.modelStoreBytes). */
+  modelStoreBytes?: number;
 }
 
 /**
@@ -67,12 +70,14 @@ export class QueueClient {
   private readonly ownsRedis: boolean;
   private readonly dataRoot?: string;
   private readonly modelsDir: string;
+  private readonly modelStoreBytes: number;
   private store?: DatasetStore;
 
   constructor(opts: ClientOptions = {}) {
     this.keys = createKeys(opts.prefix);
     this.dataRoot = dataRoot(opts.dataRoot);
     this.modelsDir = modelsDir(opts.modelsDir);
+    this.modelStoreBytes = modelStoreBudget(opts.modelStoreBytes);
     this.ownsRedis = !opts.redis;
     this.redis = opts.redis ?? connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
@@ -90,7 +95,7 @@ export class QueueClient {
       throw new JobError('invalid job: out: not accepted from remote callers (the model goes to <models dir>/<jobId>)');
     }
     // A starting model (initFrom: a file inside the data root, or a stored id) becomes a stored id plus its spec.
-    const options: JobOptions = parseJobPayload(await resolveInitFrom(payload, this.redis, this.keys, this.dataRoot));
+    const options: JobOptions = parseJobPayload(await resolveInitFrom(payload, this.redis, this.keys, this.dataRoot, this.modelStoreBytes));
     try {
       if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
       // A store name is pinned to the id it points at now; the job keeps those bytes.
@@ -107,9 +112,9 @@ export class QueueClient {
     return { jobId: rec.id, shardBatchSize: options.shardBatchSize, ...(warning ? { warning } : {}) };
   }
 
-  /** Reads a model file on this machine (directory, .h5, .keras) into the model store; the id goes in a payload's `initFrom`. */
+  /** Reads a model file on this machine (directory, .h5, .keras) into the model store (StoreFullError beyond its budget); the id goes in a payload's `initFrom`. */
   async putModelFile(path: string): Promise<Awaited<ReturnType<typeof storeModelFile>>> {
-    return storeModelFile(this.redis, this.keys, path);
+    return storeModelFile(this.redis, this.keys, path, { budgetBytes: this.modelStoreBytes });
   }
 
   /** The dataset store of this service (TENSORPOOL_DATASET_STORE; default: this Redis, under the prefix). */

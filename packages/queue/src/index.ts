@@ -22,5 +22,5 @@ export * from './run-events.js';
 export * from './rounds.js';
 export * from './outer.js';
 export * from './round-average.js';
-export { putModel, getModelInfo, getModelWeights, touchModel, MODEL_ID_RE, type StoredModel } from './model-store.js';
+export { putModel, getModelInfo, getModelWeights, touchModel, modelStoreBudget, MODEL_ID_RE, MODEL_STORE_BYTES_ENV, type PutModelOptions, type StoredModel } from './model-store.js';
 export { resolveInitFrom, storeModelFile, startWeights, maxModelFileBytes } from './init-from.js';

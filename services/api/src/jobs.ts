@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FastifyReply } from 'fastify';
 import { isTensorpoolError } from '@tensorpool/core';
 import { isJobId, type QueueClient } from '@tensorpool/queue';
+import { StoreFullError } from '@tensorpool/datasets';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const corruptBody = { ...errorBody, description: "error 'corrupt_record': the job's record or metrics in Redis failed validation; the message names the job and field (any other 500 is error 'internal')" } as const;
@@ -57,7 +58,7 @@ function refuseBadId(id: string, reply: FastifyReply): boolean {
 export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
   const security = [{ bearer: [] }];
   app.post('/jobs', {
-    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' }, shardBatchSize: { type: 'integer', description: 'samples each shard steps on' }, warning: { type: 'string', description: 'present when batchSize does not split evenly over the shards: what the shards step on instead' } } }, 400: errorBody, 401: errorBody, 429: errorBody } },
+    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' }, shardBatchSize: { type: 'integer', description: 'samples each shard steps on' }, warning: { type: 'string', description: 'present when batchSize does not split evenly over the shards: what the shards step on instead' } } }, 400: errorBody, 401: errorBody, 429: errorBody, 507: { ...errorBody, description: "error 'store_full': initFrom names a model file and the model store (TENSORPOOL_MODEL_STORE_BYTES) has no room for it" } } },
     // One validator (zod, in @tensorpool/queue) for CLI and API; its messages name the field.
     validatorCompiler: () => () => true,
   }, async (req, reply) => {
@@ -66,6 +67,7 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
       const r = await client.enqueue(req.body, { origin: 'remote' });
       return reply.code(201).send(r);
     } catch (e) {
+      if (e instanceof StoreFullError) return reply.code(507).send({ error: 'store_full', message: e.message });
       if (isTensorpoolError(e) && e.code === 'E_BUSY') return reply.code(429).header('retry-after', '30').send({ error: 'busy', message: (e as Error).message });
       if (isTensorpoolError(e)) return reply.code(400).send({ error: 'invalid_job', message: (e as Error).message });
       throw e;
