@@ -33,6 +33,8 @@ export const DEFAULTS = {
   outerLr: 0.7, // outer learning rate (momentum | nesterov; DiLoCo's)
   outerMomentum: 0.9, // outer momentum (momentum | nesterov; DiLoCo's)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
+  /** `tensorpool worker` on SIGTERM (packages/queue/src/worker-stop.ts): shards in progress get graceMs to finish (under k8s' 900 s / compose's 15 m), closing the connections then closeMs. */
+  workerStop: { graceMs: 840_000, closeMs: 10_000 },
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   datasetChunkBytes: 8 * 1024 * 1024, // dataset store: serialized datasets move in chunks of this size
   datasetStoreBytes: 4 * 1024 ** 3, // dataset store: total chunk bytes the Redis store may hold (TENSORPOOL_DATASET_STORE_BYTES)

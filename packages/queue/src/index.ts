@@ -18,6 +18,7 @@ export { checkPayloadShape, printable } from './payload-shape.js';
 export { Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { ShardWorker, type ShardWorkerOptions, type ShardOutcome } from './worker.js';
 export * from './signals.js';
+export { stopBounds, stopWithin, type StopBounds, type StopResult, type Stoppable } from './worker-stop.js';
 export * from './run-events.js';
 export * from './rounds.js';
 export * from './outer.js';
