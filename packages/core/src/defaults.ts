@@ -42,7 +42,7 @@ export const DEFAULTS = {
   /** Initial models of distributed jobs (`enqueue --init-from`, payload `initFrom`): kept in Redis this long after the last enqueue naming one. */
   initModelTtlSeconds: 7 * 24 * 3600,
   /** Those models' total bytes (weights + manifests) in Redis; a new one beyond it is refused (TENSORPOOL_MODEL_STORE_BYTES). */
-  modelStoreBytes: 2 * 1024 ** 3,
+  modelStoreBytes: 512 * 1024 ** 2, // two models at TENSORPOOL_MAX_PARAMS (200 MB each), many small ones
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> (a local CLI job may name a directory inside it)
   /**
    * What the job service accepts and holds, checked at the boundary (job

@@ -63,7 +63,7 @@ describe('model store budget', () => {
 
   it('reads the budget from TENSORPOOL_MODEL_STORE_BYTES, refusing a malformed one', () => {
     expect(modelStoreBudget(undefined, '1MiB')).toBe(1024 ** 2);
-    expect(modelStoreBudget(undefined, undefined)).toBe(2 * 1024 ** 3);
+    expect(modelStoreBudget(undefined, undefined)).toBe(512 * 1024 ** 2);
     expect(modelStoreBudget(5, '1MiB')).toBe(5);
     expect(() => modelStoreBudget(undefined, 'lots')).toThrow(/^TENSORPOOL_MODEL_STORE_BYTES must be a byte count like 512MiB or 4GiB, got 'lots'/);
     expect(() => modelStoreBudget(-1)).toThrow(/must be a non-negative integer of bytes/);
