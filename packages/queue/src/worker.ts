@@ -112,6 +112,7 @@ export class ShardWorker {
       if (err.message !== lastError) this.log.error(`worker: ${err.message}`);
       lastError = err.message;
     });
+    this.bullRedis.on('ready', () => void (lastError = ''));
   }
 
   /** Starts taking shard jobs; resolves once the worker is connected. */
