@@ -19,8 +19,9 @@ export function register(program: Command): void {
     .action(async (o: { threads?: number; concurrency: number; id?: string; stopGraceMs?: number; closeTimeoutMs?: number }) => {
       const bounds = stopBounds({ graceMs: o.stopGraceMs, closeMs: o.closeTimeoutMs });
       const w = new ShardWorker({ threads: o.threads, concurrency: o.concurrency, id: o.id, log: stderrLogger });
+      const stop = untilSignal(); // before the "ready" line: whoever reads it may signal at once
       await w.start();
-      const sig = await untilSignal();
+      const sig = await stop;
       stderrLogger.info(`worker ${w.id}: ${sig}, finishing the current shard before exiting`);
       const r = await stopWithin(w, bounds);
       if (!r.ok) {
