@@ -87,15 +87,20 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs redis with noeviction and a maxmemory at least the dataset store budget', () => {
+  it('runs redis with noeviction and a maxmemory at least the dataset and model store budgets', () => {
     const s = services();
     const cmd = s.redis.command!.map(String);
     expect(cmd[cmd.indexOf('--maxmemory-policy') + 1]).toBe('noeviction');
     const maxmemory = redisBytes(cmd[cmd.indexOf('--maxmemory') + 1]);
     const budget = parseBytes(s.worker.environment!.TENSORPOOL_DATASET_STORE_BYTES, 'budget');
     expect(budget).toBe(DEFAULTS.datasetStoreBytes);
-    expect(maxmemory).toBeGreaterThanOrEqual(budget);
-    for (const name of ['coordinator', 'api']) expect(s[name].environment?.TENSORPOOL_DATASET_STORE_BYTES, name).toBe(s.worker.environment!.TENSORPOOL_DATASET_STORE_BYTES);
+    const models = parseBytes(s.worker.environment!.TENSORPOOL_MODEL_STORE_BYTES, 'model budget');
+    expect(models).toBe(DEFAULTS.modelStoreBytes);
+    expect(maxmemory).toBeGreaterThanOrEqual(budget + models);
+    for (const name of ['coordinator', 'api']) {
+      expect(s[name].environment?.TENSORPOOL_DATASET_STORE_BYTES, name).toBe(s.worker.environment!.TENSORPOOL_DATASET_STORE_BYTES);
+      expect(s[name].environment?.TENSORPOOL_MODEL_STORE_BYTES, name).toBe(s.worker.environment!.TENSORPOOL_MODEL_STORE_BYTES);
+    }
   });
 
   it('publishes redis (no password) on the loopback interface only, and nothing else but the API', () => {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster, TINY_SPEC } from './support/cluster.js';
 
-const token = 'e2e-token';
+const token = 'e2e-token-0123456789';
 const c = new Cluster('cancel', { TENSORPOOL_API_TOKEN: token });
 afterAll(() => c.close());
 

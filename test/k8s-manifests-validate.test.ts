@@ -119,11 +119,11 @@ describe('infra/k8s', () => {
       expect(cache?.readOnly, name).toBeFalsy();
       expect(cache, name).toBeDefined();
     }
-    // Redis: noeviction, and room for the dataset store's budget below its memory limit.
+    // Redis: noeviction, and room for the dataset and model stores' budgets below its memory limit.
     const redisArgs = container(objs, 'redis').args as string[];
     expect(redisArgs[redisArgs.indexOf('--maxmemory-policy') + 1]).toBe('noeviction');
     const maxmemory = Number(/^(\d+)mb$/.exec(redisArgs[redisArgs.indexOf('--maxmemory') + 1])![1]) * 1024 ** 2;
-    expect(maxmemory).toBeGreaterThanOrEqual(parseBytes(cfg.TENSORPOOL_DATASET_STORE_BYTES, 'budget'));
+    expect(maxmemory).toBeGreaterThanOrEqual(parseBytes(cfg.TENSORPOOL_DATASET_STORE_BYTES, 'budget') + parseBytes(cfg.TENSORPOOL_MODEL_STORE_BYTES, 'model budget'));
     expect(maxmemory).toBeLessThan(parseBytes(container(objs, 'redis').resources.limits.memory.replace(/i$/, 'iB'), 'limit'));
     // A worker given SIGTERM has time to finish its shard, as long under compose as here.
     const grace = workload(objs, 'worker').spec!.template.spec.terminationGracePeriodSeconds as number;

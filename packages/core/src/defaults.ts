@@ -33,12 +33,16 @@ export const DEFAULTS = {
   outerLr: 0.7, // outer learning rate (momentum | nesterov; DiLoCo's)
   outerMomentum: 0.9, // outer momentum (momentum | nesterov; DiLoCo's)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
+  /** `tensorpool worker` on SIGTERM (packages/queue/src/worker-stop.ts): shards in progress get graceMs to finish (under k8s' 900 s / compose's 15 m), closing the connections then closeMs. */
+  workerStop: { graceMs: 840_000, closeMs: 10_000 },
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   datasetChunkBytes: 8 * 1024 * 1024, // dataset store: serialized datasets move in chunks of this size
   datasetStoreBytes: 4 * 1024 ** 3, // dataset store: total chunk bytes the Redis store may hold (TENSORPOOL_DATASET_STORE_BYTES)
   datasetDiskCacheBytes: 10 * 1024 ** 3, // dataset cache on disk: bytes kept per machine before LRU eviction (TENSORPOOL_CACHE_BYTES)
   /** Initial models of distributed jobs (`enqueue --init-from`, payload `initFrom`): kept in Redis this long after the last enqueue naming one. */
   initModelTtlSeconds: 7 * 24 * 3600,
+  /** Those models' total bytes (weights + manifests) in Redis; a new one beyond it is refused (TENSORPOOL_MODEL_STORE_BYTES). */
+  modelStoreBytes: 512 * 1024 ** 2, // two models at TENSORPOOL_MAX_PARAMS (200 MB each), many small ones
   modelsDir: 'models', // coordinator: final models go to <modelsDir>/<jobId> (a local CLI job may name a directory inside it)
   /**
    * What the job service accepts and holds, checked at the boundary (job

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'E_TRAINING' // training diverged (NaN/Inf) or was interrupted
   | 'E_JOB' // bad job payload, unknown job, rejected shard result
   | 'E_BUSY' // the service is at a configured capacity (e.g. active jobs): retry later (HTTP 429)
+  | 'E_CORRUPT' // a value read back from Redis (job record, metrics) failed validation (HTTP 500 corrupt_record)
   | 'E_INTERNAL';
 
 export class TensorpoolError extends Error {
@@ -62,6 +63,18 @@ export class JobError extends TensorpoolError {
 export class BusyError extends TensorpoolError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_BUSY', message, options);
+  }
+}
+
+/**
+ * A stored value (job record, its metrics) read back from Redis is not what
+ * tensorpool writes: corrupted, or written by something else. Not the
+ * caller's fault and not fixed by retrying; the message names the job and
+ * the field (packages/queue/src/stored.ts).
+ */
+export class CorruptRecordError extends TensorpoolError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_CORRUPT', message, options);
   }
 }
 

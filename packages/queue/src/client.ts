@@ -3,7 +3,7 @@
  * metrics, cancel, and the numbers behind GET /metrics.
  */
 import type { Redis } from 'ioredis';
-import { JobError, limits } from '@tensorpool/core';
+import { isTensorpoolError, JobError, limits } from '@tensorpool/core';
 import { createKeys, type Keys } from './keys.js';
 import { connectRedis } from './redis.js';
 import { openQueues, type Queues } from './queues.js';
@@ -15,6 +15,7 @@ import { cleanupJob } from './cleanup.js';
 import { openDatasetStore, type DatasetStore, type Manifest } from '@tensorpool/datasets';
 import { dataRoot, pinDataRef } from './data-ref.js';
 import { resolveInitFrom, storeModelFile } from './init-from.js';
+import { modelStoreBudget } from './model-store.js';
 import { modelsDir, normalizeOut } from './out-dir.js';
 import { assertJobId, isJobId } from './stored.js';
 import { printable } from './payload-shape.js';
@@ -28,6 +29,8 @@ export interface ClientOptions {
   dataRoot?: string;
   /** Models dir a local caller's `out` must lie in (default TENSORPOOL_MODELS_DIR, else DEFAULTS.modelsDir). */
   modelsDir?: string;
+  /** Byte budget of the model store (default TENSORPOOL_MODEL_STORE_BYTES, else DEFAULTS.modelStoreBytes). */
+  modelStoreBytes?: number;
 }
 
 /**
@@ -44,8 +47,8 @@ export interface EnqueueResult {
   warning?: string;
 }
 
-/** One row of list(): a job's status, or, when its record is corrupt, its id and why. */
-export type JobListEntry = JobStatus | { id: string; state: 'corrupt'; error: string };
+/** One row of list(): a job's status, or, when its record is corrupt, its id, the error code (E_CORRUPT, E_JOB for a foreign id) and why. */
+export type JobListEntry = JobStatus | { id: string; state: 'corrupt'; code: string; error: string };
 
 export interface QueueStats {
   /** Shard jobs waiting or running. */
@@ -67,12 +70,14 @@ export class QueueClient {
   private readonly ownsRedis: boolean;
   private readonly dataRoot?: string;
   private readonly modelsDir: string;
+  private readonly modelStoreBytes: number;
   private store?: DatasetStore;
 
   constructor(opts: ClientOptions = {}) {
     this.keys = createKeys(opts.prefix);
     this.dataRoot = dataRoot(opts.dataRoot);
     this.modelsDir = modelsDir(opts.modelsDir);
+    this.modelStoreBytes = modelStoreBudget(opts.modelStoreBytes);
     this.ownsRedis = !opts.redis;
     this.redis = opts.redis ?? connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);
@@ -90,7 +95,7 @@ export class QueueClient {
       throw new JobError('invalid job: out: not accepted from remote callers (the model goes to <models dir>/<jobId>)');
     }
     // A starting model (initFrom: a file inside the data root, or a stored id) becomes a stored id plus its spec.
-    const options: JobOptions = parseJobPayload(await resolveInitFrom(payload, this.redis, this.keys, this.dataRoot));
+    const options: JobOptions = parseJobPayload(await resolveInitFrom(payload, this.redis, this.keys, this.dataRoot, this.modelStoreBytes));
     try {
       if (options.out !== undefined) options.out = normalizeOut(options.out, this.modelsDir);
       // A store name is pinned to the id it points at now; the job keeps those bytes.
@@ -107,9 +112,9 @@ export class QueueClient {
     return { jobId: rec.id, shardBatchSize: options.shardBatchSize, ...(warning ? { warning } : {}) };
   }
 
-  /** Reads a model file on this machine (directory, .h5, .keras) into the model store; the id goes in a payload's `initFrom`. */
+  /** Reads a model file on this machine (directory, .h5, .keras) into the model store (StoreFullError beyond its budget); the id goes in a payload's `initFrom`. */
   async putModelFile(path: string): Promise<Awaited<ReturnType<typeof storeModelFile>>> {
-    return storeModelFile(this.redis, this.keys, path);
+    return storeModelFile(this.redis, this.keys, path, { budgetBytes: this.modelStoreBytes });
   }
 
   /** The dataset store of this service (TENSORPOOL_DATASET_STORE; default: this Redis, under the prefix). */
@@ -142,9 +147,11 @@ export class QueueClient {
       try {
         out.push(await this.status(id));
       } catch (e) {
+        // Redis itself failing fails the list; only a bad value becomes a row.
+        if (!isTensorpoolError(e)) throw e;
         // Gone between the two calls: skip. Corrupt or foreign: shown, so an operator sees it.
         if (isJobId(id) && (await this.redis.exists(this.keys.job(id))) === 0) continue;
-        out.push({ id: printable(id, 40), state: 'corrupt', error: (e as Error).message });
+        out.push({ id: printable(id, 40), state: 'corrupt', code: e.code, error: e.message });
       }
     }
     return out;

@@ -43,8 +43,9 @@ describe('corrupt values in Redis', () => {
       const id = await enqueue();
       await redis.hset(k.job(id), fields);
       await expect(client.status(id)).rejects.toThrow(new RegExp(`^job ${id}: ${msg.source}`));
+      await expect(client.status(id)).rejects.toMatchObject({ code: 'E_CORRUPT' });
       const row = (await client.list()).find((r) => r.id === id);
-      expect(row).toMatchObject({ id, state: 'corrupt' });
+      expect(row).toMatchObject({ id, state: 'corrupt', code: 'E_CORRUPT' });
       expect((row as { error: string }).error).toMatch(msg);
     }
     // A round's metrics (shown by status for the running epoch) are validated too.
@@ -54,7 +55,7 @@ describe('corrupt values in Redis', () => {
     expect((await client.list()).find((r) => r.id === good)).toMatchObject({ state: 'queued' });
     // A foreign member of the jobs index is shown, not crashed on.
     await redis.zadd(k.jobs, Date.now() + 1e6, 'not-a-job\nid');
-    expect((await client.list())[0]).toMatchObject({ id: 'not-a-job?id', state: 'corrupt' });
+    expect((await client.list())[0]).toMatchObject({ id: 'not-a-job?id', state: 'corrupt', code: 'E_JOB' });
     await redis.zrem(k.jobs, 'not-a-job\nid');
   });
 

@@ -9,6 +9,7 @@
  *                       (TENSORPOOL_DATA_ROOT), checked like `data` paths; read
  *                       by the enqueueing process (HTTP: the API), bounded in
  *                       size and parameters, and put in the model store
+ *                       (within its byte budget: StoreFullError otherwise)
  *
  * Either way the job records the id only; its spec is the file's, and its
  * normalization the file's when the file has tensorpool metadata (else the
@@ -19,6 +20,7 @@ import { extname } from 'node:path';
 import type { Redis } from 'ioredis';
 import { JobError, limits } from '@tensorpool/core';
 import { initialWeights, loadModel, weightManifest, type ModelSpec } from '@tensorpool/engine';
+import { StoreFullError } from '@tensorpool/datasets';
 import { confineDataPath } from './data-ref.js';
 import type { Keys } from './keys.js';
 import { getModelInfo, getModelWeights, MODEL_ID_RE, putModel, touchModel } from './model-store.js';
@@ -37,7 +39,8 @@ export const maxModelFileBytes = (): number => limits().params * 4 + FILE_SLACK_
  * caller (confined already, or the CLI's own file); the file is bounded
  * anyway. Errors name `shown` instead of the real path.
  */
-export async function storeModelFile(redis: Redis, keys: Keys, path: string, shown = path): Promise<{ id: string; spec: ModelSpec; normalization?: unknown }> {
+export async function storeModelFile(redis: Redis, keys: Keys, path: string, opts: { shown?: string; budgetBytes?: number } = {}): Promise<{ id: string; spec: ModelSpec; normalization?: unknown }> {
+  const shown = opts.shown ?? path;
   const st = await stat(path).catch(() => null);
   if (st?.isFile() && st.size > maxModelFileBytes()) throw new JobError(`initFrom: ${shown} has ${st.size} bytes, more than the ${maxModelFileBytes()} a model within TENSORPOOL_MAX_PARAMS needs`);
   let saved;
@@ -48,7 +51,7 @@ export async function storeModelFile(redis: Redis, keys: Keys, path: string, sho
     throw new JobError(`initFrom: ${msg.startsWith(shown) ? '' : `${shown}: `}${msg}`, { cause: e });
   }
   const normalization = saved.metadata.normalization;
-  const id = await putModel(redis, keys, { spec: saved.spec, weights: saved.weights, normalization });
+  const id = await putModel(redis, keys, { spec: saved.spec, weights: saved.weights, normalization }, { budgetBytes: opts.budgetBytes });
   return { id, spec: saved.spec, ...(normalization !== undefined ? { normalization } : {}) };
 }
 
@@ -57,7 +60,7 @@ export async function storeModelFile(redis: Redis, keys: Keys, path: string, sho
  * spec (and normalization) filled in; payloads without `initFrom` unchanged.
  * Refuses `initFrom` together with `preset` or `spec`.
  */
-export async function resolveInitFrom(payload: unknown, redis: Redis, keys: Keys, root: string | undefined): Promise<unknown> {
+export async function resolveInitFrom(payload: unknown, redis: Redis, keys: Keys, root: string | undefined, budgetBytes?: number): Promise<unknown> {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !Object.hasOwn(payload, 'initFrom')) return payload;
   const p = payload as Record<string, unknown>;
   const ref = p.initFrom;
@@ -76,7 +79,8 @@ export async function resolveInitFrom(payload: unknown, redis: Redis, keys: Keys
       throw new JobError(`invalid job: ${REFUSED}`);
     }
     if (!(await stat(real)).isFile()) throw new JobError(`invalid job: ${REFUSED}`);
-    id = (await storeModelFile(redis, keys, real, ref).catch((e: Error) => {
+    id = (await storeModelFile(redis, keys, real, { shown: ref, budgetBytes }).catch((e: Error) => {
+      if (e instanceof StoreFullError) throw e; // the service's capacity, not the payload: HTTP 507
       throw new JobError(`invalid job: ${e.message}`, { cause: e });
     })).id;
   }

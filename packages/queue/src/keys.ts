@@ -67,6 +67,10 @@ export interface Keys {
   model(hex: string): string;
   /** String (binary) with TTL: chunk `index` of that model's float32 weights. */
   modelChunk(hex: string, index: number): string;
+  /** Sorted set: id hex of every stored model, scored by when its keys expire (ms, Redis clock); the budget's index. */
+  readonly models: string;
+  /** Hash: id hex -> bytes of that stored model (weights + manifest), summed against the model store budget. */
+  readonly modelBytes: string;
   /** Key prefix of @fastify/rate-limit's counters (one per route and client; the plugin appends both). */
   readonly rateLimit: string;
   /** BullMQ job ids of a round's parent (the `epochs` queue) and its shard children. */
@@ -114,6 +118,8 @@ export function createKeys(prefix?: string): Keys {
     session: (sid) => `${p}:session:${sid}`,
     model: (hex) => `${p}:model:${hex}`,
     modelChunk: (hex, i) => `${p}:model:${hex}:chunk:${i}`,
+    models: `${p}:models`,
+    modelBytes: `${p}:model-bytes`,
     rateLimit: `${p}:rate-limit:`,
     epochJobId: (id, e, r) => `${id}-${idAt(e, r)}`,
     shardJobId: (id, e, s, r) => `${id}-${idAt(e, r)}-s${s}`,

@@ -12,6 +12,11 @@
  * one id is one architecture with one set of weights. Chunks are written
  * first, the manifest last (a manifest means complete); every key carries a
  * TTL (DEFAULTS.initModelTtlSeconds), renewed by each enqueue naming the id.
+ * The live models' bytes (blob + manifest) are bounded by a budget
+ * (TENSORPOOL_MODEL_STORE_BYTES, default DEFAULTS.modelStoreBytes): a model
+ * is recorded in keys.models / keys.modelBytes before its chunks are written
+ * (lua/reserve-model-2.lua, atomic, forgetting expired models first), and a
+ * new model that does not fit is refused (StoreFullError, nothing written).
  * The coordinator copies the weights into the job's epoch-0 weights when the
  * job starts. Read back, everything is untrusted: manifest parsed with zod,
  * spec validated, each chunk's length and hash and the whole id checked.
@@ -19,9 +24,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { decodeWeights, DEFAULTS, encodeWeights, JobError, limits } from '@tensorpool/core';
+import { decodeWeights, DEFAULTS, encodeWeights, JobError, limits, luaScript, UsageError } from '@tensorpool/core';
 import { paramCount, validateSpec, type ModelSpec } from '@tensorpool/engine';
-import { chunkCount, chunkLength, digest, sha256Hex } from '@tensorpool/datasets';
+import { chunkCount, chunkLength, digest, formatBytes, parseBytes, sha256Hex, StoreFullError } from '@tensorpool/datasets';
 import type { Keys } from './keys.js';
 
 export const MODEL_ID_RE = /^sha256:[0-9a-f]{64}$/;
@@ -54,31 +59,68 @@ const hexOf = (id: string): string => {
 };
 const headerOf = (spec: unknown, normalization: unknown) => Buffer.from(`${JSON.stringify({ spec, normalization })}\n`);
 
-/** Stores a model (idempotent: an id already there only has its TTL renewed); returns its id. */
-export async function putModel(redis: Redis, keys: Keys, m: { spec: ModelSpec; weights: Float32Array; normalization?: unknown }, chunkSize = DEFAULTS.datasetChunkBytes): Promise<string> {
+const RESERVE = luaScript(new URL('../lua/reserve-model-2.lua', import.meta.url));
+export const MODEL_STORE_BYTES_ENV = 'TENSORPOOL_MODEL_STORE_BYTES';
+
+/** The model store's byte budget: `given`, else TENSORPOOL_MODEL_STORE_BYTES (e.g. 2GiB), else DEFAULTS.modelStoreBytes. */
+export function modelStoreBudget(given?: number, env = process.env[MODEL_STORE_BYTES_ENV]): number {
+  const v = given ?? (env !== undefined && env.trim() !== '' ? parseBytes(env, MODEL_STORE_BYTES_ENV) : DEFAULTS.modelStoreBytes);
+  if (!Number.isSafeInteger(v) || v < 0) throw new UsageError(`model store budget (${MODEL_STORE_BYTES_ENV}) must be a non-negative integer of bytes, got ${v}`);
+  return v;
+}
+
+export interface PutModelOptions {
+  /** Total bytes the store may hold (default modelStoreBudget()). */
+  budgetBytes?: number;
+  chunkSize?: number;
+}
+
+/**
+ * Stores a model (idempotent: an id already there only has its TTL renewed);
+ * returns its id. StoreFullError naming the budget when the new model would
+ * take the live models over it.
+ */
+export async function putModel(redis: Redis, keys: Keys, m: { spec: ModelSpec; weights: Float32Array; normalization?: unknown }, opts: PutModelOptions = {}): Promise<string> {
+  const chunkSize = opts.chunkSize ?? DEFAULTS.datasetChunkBytes;
+  const budget = opts.budgetBytes ?? modelStoreBudget();
   const blob = encodeWeights(m.weights);
   const id = `sha256:${createHash('sha256').update(headerOf(m.spec, m.normalization)).update(blob).digest('hex')}`;
   const hex = hexOf(id);
   if (await touchModel(redis, keys, id)) return id;
   const ttl = DEFAULTS.initModelTtlSeconds;
   const { chunks } = digest([blob], chunkSize);
-  for (let i = 0; i < chunks.length; i++) {
-    await redis.set(keys.modelChunk(hex, i), blob.subarray(i * chunkSize, i * chunkSize + chunkLength(blob.length, chunkSize, i)), 'EX', ttl);
-  }
   const manifest: Manifest = { format: 'tpmodel/1', id, bytes: blob.length, chunkSize, chunks, spec: m.spec, ...(m.normalization !== undefined ? { normalization: m.normalization } : {}) };
-  await redis.set(keys.model(hex), JSON.stringify(manifest), 'EX', ttl);
+  const text = JSON.stringify(manifest);
+  const bytes = blob.length + text.length;
+  const [ok, used] = (await RESERVE(redis, [keys.models, keys.modelBytes], [hex, String(bytes), String(budget), String(ttl * 1000), 'put'])) as [number, number];
+  if (ok !== 1) {
+    throw new StoreFullError(`model store is full: model ${id} needs ${formatBytes(bytes)}, ${formatBytes(Math.max(0, budget - used))} of the ${formatBytes(budget)} budget is free (${MODEL_STORE_BYTES_ENV}; a model leaves ${ttl / 86_400} days after the last job naming it)`);
+  }
+  try {
+    for (let i = 0; i < chunks.length; i++) {
+      await redis.set(keys.modelChunk(hex, i), blob.subarray(i * chunkSize, i * chunkSize + chunkLength(blob.length, chunkSize, i)), 'EX', ttl);
+    }
+    await redis.set(keys.model(hex), text, 'EX', ttl);
+  } catch (e) {
+    // Give the reservation back (best effort: otherwise it lapses with the TTL).
+    await redis.multi().zrem(keys.models, hex).hdel(keys.modelBytes, hex).exec().catch(() => undefined);
+    throw e;
+  }
   return id;
 }
 
-/** Renews the TTL of a stored model's keys; false when its manifest is gone. */
+/** Renews the TTL of a stored model's keys and its place in the budget; false when its manifest is gone. */
 export async function touchModel(redis: Redis, keys: Keys, id: string): Promise<boolean> {
   const hex = hexOf(id);
   const text = await redis.get(keys.model(hex));
   if (text === null) return false;
   const m = parseManifest(text, id);
-  const tx = redis.multi().expire(keys.model(hex), DEFAULTS.initModelTtlSeconds);
-  m.chunks.forEach((_, i) => tx.expire(keys.modelChunk(hex, i), DEFAULTS.initModelTtlSeconds));
+  const ttl = DEFAULTS.initModelTtlSeconds;
+  const tx = redis.multi().expire(keys.model(hex), ttl);
+  m.chunks.forEach((_, i) => tx.expire(keys.modelChunk(hex, i), ttl));
   await tx.exec();
+  // 'renew' never refuses: the model is already stored (also one stored before the budget existed).
+  await RESERVE(redis, [keys.models, keys.modelBytes], [hex, String(m.bytes + text.length), '0', String(ttl * 1000), 'renew']);
   return true;
 }
 

@@ -121,7 +121,7 @@ export async function createJobRecord(redis: Redis, keys: Keys, options: JobOpti
 
 /**
  * The record of job `id`, validated (stored.ts): undefined when there is
- * none, JobError naming the job and field when it is corrupt.
+ * none, CorruptRecordError (E_CORRUPT) naming the job and field when it is corrupt.
  */
 export async function getJobRecord(redis: Redis, keys: Keys, id: string): Promise<JobRecord | undefined> {
   assertJobId(id);

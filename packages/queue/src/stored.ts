@@ -1,15 +1,16 @@
 /**
  * Everything read back from Redis is validated like input: the job record,
  * epoch and final metrics, shard-result metadata, Adam step counts and
- * worker heartbeats. A corrupt or foreign value becomes a JobError naming the
- * job (or worker) and the field, so the one job fails clearly and the
+ * worker heartbeats. A corrupt or foreign job record or metrics value becomes
+ * a CorruptRecordError (E_CORRUPT) naming the job and the field, a bad shard
+ * result a JobError, so the one job fails clearly and the
  * process stays up.
  *
  * Record hash fields (strings): id, state, options (JSON of JobOptions),
  * epoch, [round], createdAt, [startedAt, finishedAt, error, out, epochStartedAt:<e>].
  */
 import { z } from 'zod';
-import { JobError, limits, type ShardResultMeta } from '@tensorpool/core';
+import { CorruptRecordError, JobError, limits, type ShardResultMeta } from '@tensorpool/core';
 import { formatIssue, MAX_SYNC_EVERY, parseJobPayload, type JobOptions } from './schema.js';
 import { printable } from './payload-shape.js';
 
@@ -44,8 +45,9 @@ const recordFields = z.object({
 
 export type StoredRecordFields = z.output<typeof recordFields>;
 
-function corrupt(jobId: string, what: string, why: string): JobError {
-  return new JobError(`job ${jobId}: corrupt ${what} in Redis: ${printable(why, 300)}`);
+/** CorruptRecordError (E_CORRUPT): the API answers it as 500 corrupt_record, the CLI as one line. */
+function corrupt(jobId: string, what: string, why: string): CorruptRecordError {
+  return new CorruptRecordError(`job ${jobId}: corrupt ${what} in Redis: ${printable(why, 300)}`);
 }
 
 /** The record hash of job `id`, validated; JobError naming the job and field when anything is off. */

@@ -66,6 +66,8 @@ export class ShardWorker {
   private readonly concurrency: number;
   private timer?: NodeJS.Timeout;
   private busy = 0;
+  /** Resolved (and emptied) when `busy` drops to 0: what a bounded stop waits for (worker-stop.ts). */
+  private idleWaiters: Array<() => void> = [];
   private shardsDone = 0;
   private imagesPerSecond = 0;
   private readonly trainers: TrainerCache;
@@ -104,7 +106,13 @@ export class ShardWorker {
     this.worker.on('failed', (job, err) => {
       if (job) this.onFailed(job, err).catch((e) => this.log.error(`worker: ${(e as Error).message}`));
     });
-    this.worker.on('error', (err) => this.log.error(`worker: ${err.message}`));
+    // BullMQ reports every failed reconnect; one line per distinct error is enough (redis.ts logs the outage).
+    let lastError = '';
+    this.worker.on('error', (err) => {
+      if (err.message !== lastError) this.log.error(`worker: ${err.message}`);
+      lastError = err.message;
+    });
+    this.bullRedis.on('ready', () => void (lastError = ''));
   }
 
   /** Starts taking shard jobs; resolves once the worker is connected. */
@@ -123,6 +131,19 @@ export class ShardWorker {
     await this.trainers.close();
     await removeBeat(this.redis, this.keys, this.id).catch(() => undefined);
     await Promise.all([this.redis.quit().catch(() => undefined), this.bullRedis.quit().catch(() => undefined)]);
+  }
+
+  /** Resolves when no shard is in progress. */
+  whenIdle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drops the Redis connections and trainer threads at once (a stop past its bounds); the process exits next. */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.redis.disconnect();
+    this.bullRedis.disconnect();
+    void this.trainers.close().catch(() => undefined);
   }
 
   private heartbeat(): Promise<void> {
@@ -215,7 +236,7 @@ export class ShardWorker {
       return { stored, samples: r.samples };
     } finally {
       clearInterval(poll);
-      this.busy--;
+      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

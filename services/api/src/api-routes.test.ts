@@ -5,7 +5,7 @@ import { buildServer } from './server.js';
 import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-api-${process.pid}`;
-const token = 's3cret-token';
+const token = 's3cret-token-0123456789';
 let app: Awaited<ReturnType<typeof buildServer>>;
 const auth = { authorization: `Bearer ${token}` };
 

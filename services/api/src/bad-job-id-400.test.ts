@@ -5,7 +5,7 @@ import { buildServer } from './server.js';
 import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-api-ids-${process.pid}`;
-const token = 'ids-token';
+const token = 'ids-token-0123456789';
 const auth = { authorization: `Bearer ${token}` };
 let app: Awaited<ReturnType<typeof buildServer>>;
 

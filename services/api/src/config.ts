@@ -5,6 +5,7 @@
  */
 import { DEFAULTS, UsageError } from '@tensorpool/core';
 import type { ClientOptions } from '@tensorpool/queue';
+import { parseTrustProxy, type TrustProxy, type TrustProxyOption } from './trust-proxy.js';
 
 /** Where request logs go when `logger` is an object (tests capture them). */
 export interface LogTarget {
@@ -29,6 +30,8 @@ export interface ApiOptions extends ClientOptions {
   rateLimitWindowMs?: number;
   /** Lifetime of a dashboard session. */
   sessionTtlMs?: number;
+  /** Proxies whose X-Forwarded-For gives the client address (TENSORPOOL_API_TRUST_PROXY; default off, trust-proxy.ts). */
+  trustProxy?: TrustProxyOption;
   logger?: boolean | LogTarget;
 }
 
@@ -41,12 +44,21 @@ export interface ApiConfig {
   rateLimitMax: number;
   rateLimitWindowMs: number;
   sessionTtlMs: number;
+  trustProxy: TrustProxy;
 }
 
+/** Shortest token accepted, and the fewest distinct characters in it ('aaaa…' or 'abab…' is no secret). */
+export const TOKEN_MIN_LENGTH = 16;
+export const TOKEN_MIN_DISTINCT = 8;
+
+/** A token from its option or env variable; the messages never echo it. */
 function secret(name: string, given: string | undefined, env: string): string | undefined {
   const v = given ?? (process.env[env] || undefined);
   if (v === undefined || v === '') return undefined;
   if (/\s/.test(v) || v.length > 4096) throw new UsageError(`${name} (${env}) must be one word without spaces, at most 4096 characters`);
+  const hint = 'e.g. openssl rand -hex 32';
+  if (v.length < TOKEN_MIN_LENGTH) throw new UsageError(`${name} (${env}) is too short: ${v.length} characters, at least ${TOKEN_MIN_LENGTH} (${hint})`);
+  if (new Set(v).size < TOKEN_MIN_DISTINCT) throw new UsageError(`${name} (${env}) is too guessable: ${new Set(v).size} distinct characters, at least ${TOKEN_MIN_DISTINCT} (${hint})`);
   return v;
 }
 
@@ -74,5 +86,6 @@ export function resolveConfig(opts: ApiOptions): ApiConfig {
     rateLimitMax: int('rateLimitMax (serve --rate-limit, TENSORPOOL_API_RATE_MAX)', opts.rateLimitMax, 'TENSORPOOL_API_RATE_MAX', d.rateLimitMax, 1, 1_000_000),
     rateLimitWindowMs: int('rateLimitWindowMs (serve --rate-window-ms, TENSORPOOL_API_RATE_WINDOW_MS)', opts.rateLimitWindowMs, 'TENSORPOOL_API_RATE_WINDOW_MS', d.rateLimitWindowMs, 1000, 86_400_000),
     sessionTtlMs: int('sessionTtlMs (TENSORPOOL_API_SESSION_TTL_MS)', opts.sessionTtlMs, 'TENSORPOOL_API_SESSION_TTL_MS', d.sessionTtlMs, 60_000, 7 * 86_400_000),
+    trustProxy: parseTrustProxy(opts.trustProxy),
   };
 }

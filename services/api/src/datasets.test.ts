@@ -21,7 +21,7 @@ import { datasetRoutes } from './datasets.js';
 import { buildServer, type ApiServer } from './server.js';
 
 const prefix = `tp-test-api-datasets-${process.pid}-${Date.now().toString(36)}`;
-const token = 'data-token';
+const token = 'data-token-0123456789';
 const auth = { authorization: `Bearer ${token}` };
 const redis = connectRedis();
 const work = mkdtempSync(join(tmpdir(), 'tp-api-datasets-'));

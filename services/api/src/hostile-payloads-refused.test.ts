@@ -16,7 +16,7 @@ import { buildServer } from './server.js';
 import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-hostile-${process.pid}`;
-const token = 'hostile-token';
+const token = 'hostile-token-0123456789';
 const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 // The data root holds only a symlink that leads out of it: no path inside it names a dataset.
 const base = mkdtempSync(join(tmpdir(), 'tp-hostile-'));

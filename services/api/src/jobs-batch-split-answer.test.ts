@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from './server.js';
 
 const prefix = `tp-test-api-batch-${process.pid}`;
-const token = 's3cret-token';
+const token = 's3cret-token-0123456789';
 const auth = { authorization: `Bearer ${token}` };
 let app: Awaited<ReturnType<typeof buildServer>>;
 beforeAll(async () => {

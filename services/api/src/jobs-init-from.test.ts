@@ -11,7 +11,7 @@ import { tmpDir } from '../../../packages/queue/src/fixtures.test-util.js';
 import { buildServer } from './server.js';
 
 const prefix = `tp-test-api-init-from-${process.pid}`;
-const token = 's3cret-token';
+const token = 's3cret-token-0123456789';
 const auth = { authorization: `Bearer ${token}` };
 const { dir, cleanup } = tmpDir('tp-api-init-from-');
 const root = join(dir, 'root');

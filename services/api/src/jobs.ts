@@ -7,8 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import type { FastifyReply } from 'fastify';
 import { isTensorpoolError } from '@tensorpool/core';
 import { isJobId, type QueueClient } from '@tensorpool/queue';
+import { StoreFullError } from '@tensorpool/datasets';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
+const corruptBody = { ...errorBody, description: "error 'corrupt_record': the job's record or metrics in Redis failed validation; the message names the job and field (any other 500 is error 'internal')" } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
 const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, batchSize and shardBatchSize (samples per shard step), workers' } as const;
 
@@ -56,7 +58,7 @@ function refuseBadId(id: string, reply: FastifyReply): boolean {
 export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
   const security = [{ bearer: [] }];
   app.post('/jobs', {
-    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' }, shardBatchSize: { type: 'integer', description: 'samples each shard steps on' }, warning: { type: 'string', description: 'present when batchSize does not split evenly over the shards: what the shards step on instead' } } }, 400: errorBody, 401: errorBody, 429: errorBody } },
+    schema: { summary: 'Queue a training job', tags: ['jobs'], security, body: jobPayloadDoc, response: { 201: { type: 'object', properties: { jobId: { type: 'string' }, shardBatchSize: { type: 'integer', description: 'samples each shard steps on' }, warning: { type: 'string', description: 'present when batchSize does not split evenly over the shards: what the shards step on instead' } } }, 400: errorBody, 401: errorBody, 429: errorBody, 507: { ...errorBody, description: "error 'store_full': initFrom names a model file and the model store (TENSORPOOL_MODEL_STORE_BYTES) has no room for it" } } },
     // One validator (zod, in @tensorpool/queue) for CLI and API; its messages name the field.
     validatorCompiler: () => () => true,
   }, async (req, reply) => {
@@ -65,6 +67,7 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
       const r = await client.enqueue(req.body, { origin: 'remote' });
       return reply.code(201).send(r);
     } catch (e) {
+      if (e instanceof StoreFullError) return reply.code(507).send({ error: 'store_full', message: e.message });
       if (isTensorpoolError(e) && e.code === 'E_BUSY') return reply.code(429).header('retry-after', '30').send({ error: 'busy', message: (e as Error).message });
       if (isTensorpoolError(e)) return reply.code(400).send({ error: 'invalid_job', message: (e as Error).message });
       throw e;
@@ -72,11 +75,11 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
   });
 
   app.get('/jobs', {
-    schema: { summary: 'List jobs, newest first', tags: ['jobs'], security, querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } }, response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: statusBody } } }, 401: errorBody } },
+    schema: { summary: 'List jobs, newest first', tags: ['jobs'], security, querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } }, response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: statusBody, description: "a job whose record is corrupt is a row {id, state: 'corrupt', code: 'E_CORRUPT', error} (the list does not fail)" } } }, 401: errorBody } },
   }, async (req) => ({ jobs: await client.list((req.query as { limit?: number }).limit ?? 100) }));
 
   app.get('/jobs/:id', {
-    schema: { summary: 'Status of a job', tags: ['jobs'], security, params: idParam, response: { 200: statusBody, 401: errorBody, 404: errorBody } },
+    schema: { summary: 'Status of a job', tags: ['jobs'], security, params: idParam, response: { 200: statusBody, 401: errorBody, 404: errorBody, 500: corruptBody } },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
     if (refuseBadId(id, reply)) return reply;
@@ -85,7 +88,7 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
   });
 
   app.get('/jobs/:id/metrics', {
-    schema: { summary: 'Test metrics of a completed job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', additionalProperties: true }, 401: errorBody, 404: errorBody, 409: errorBody } },
+    schema: { summary: 'Test metrics of a completed job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', additionalProperties: true }, 401: errorBody, 404: errorBody, 409: errorBody, 500: corruptBody } },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
     if (refuseBadId(id, reply)) return reply;
@@ -93,13 +96,14 @@ export function jobRoutes(app: FastifyInstance, client: QueueClient): void {
     try {
       return await client.metrics(id);
     } catch (e) {
-      if (isTensorpoolError(e)) return reply.code(409).send({ error: 'not_completed', message: (e as Error).message });
+      // A corrupt record or metrics value is not "not completed": the error handler answers it (500 corrupt_record).
+      if (isTensorpoolError(e) && e.code !== 'E_CORRUPT') return reply.code(409).send({ error: 'not_completed', message: (e as Error).message });
       throw e;
     }
   });
 
   app.delete('/jobs/:id', {
-    schema: { summary: 'Cancel a job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', properties: { jobId: { type: 'string' }, cancelled: { type: 'boolean' }, state: { type: 'string' } } }, 401: errorBody, 404: errorBody } },
+    schema: { summary: 'Cancel a job', tags: ['jobs'], security, params: idParam, response: { 200: { type: 'object', properties: { jobId: { type: 'string' }, cancelled: { type: 'boolean' }, state: { type: 'string' } } }, 401: errorBody, 404: errorBody, 500: corruptBody } },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
     if (refuseBadId(id, reply)) return reply;

@@ -4,7 +4,9 @@
  * DELETE: job routes and Bull Board's actions alike, found by the route's
  * method when it is added, so a new route is covered). Counters live in
  * Redis under the service's prefix, so API replicas share them; they are per
- * route and client address.
+ * route and client address: `request.ip`, the socket's peer unless
+ * `trustProxy` names the proxies in front (trust-proxy.ts), then the address
+ * they forward.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -30,6 +32,8 @@ export async function registerRateLimit(app: FastifyInstance, cfg: ApiConfig, cl
     timeWindow: cfg.rateLimitWindowMs,
     redis: client.redis,
     nameSpace: client.keys.rateLimit,
+    // fastify's client address: the socket peer, or with trustProxy the forwarded one (never a header by itself).
+    keyGenerator: (req: FastifyRequest) => req.ip,
     errorResponseBuilder: (req: FastifyRequest, ctx: { statusCode: number; max: number; after: string }) =>
       Object.assign(new Error(`rate limit: at most ${ctx.max} ${req.method} ${req.routeOptions.url} requests per ${seconds} s from one client; retry in ${ctx.after}`), { statusCode: ctx.statusCode }),
   });

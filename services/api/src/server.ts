@@ -14,6 +14,7 @@ import { registerBoard } from './board.js';
 import { resolveConfig, type ApiConfig, type ApiOptions } from './config.js';
 import { errorHandler } from './errors.js';
 import { registerRateLimit } from './limits.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 import { loggerOptions } from './log.js';
 import { jobRoutes } from './jobs.js';
 import { datasetRoutes } from './datasets.js';
@@ -39,7 +40,7 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
   // process (EPIPE on a connection no one listens to), so a server is only handed out once it is done.
   const { train, epochs, shards, flow } = client.queues;
   await Promise.all([train.waitUntilReady(), epochs.waitUntilReady(), shards.waitUntilReady(), flow.waitUntilReady()]);
-  const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: cfg.bodyBytes, frameworkErrors: routerError });
+  const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: cfg.bodyBytes, frameworkErrors: routerError, trustProxy: fastifyTrustProxy(cfg.trustProxy) });
   const routeList: RouteOptions[] = [];
   app.addHook('onRoute', (r) => void routeList.push(r));
   app.addHook('onClose', async () => client.close());

@@ -6,7 +6,7 @@ import { buildServer } from './server.js';
 import { closeTestServer } from './testing/app.js';
 
 const prefix = `tp-test-api-busy-${process.pid}`;
-const token = 'busy-token';
+const token = 'busy-token-0123456789';
 const auth = { authorization: `Bearer ${token}` };
 let app: Awaited<ReturnType<typeof buildServer>>;
 const job = { preset: 'fashion-mnist', data: 'fashion-mnist', epochs: 1 };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULTS, UsageError } from '@tensorpool/core';
-import { buildServer, checkListen, resolveConfig, type ApiOptions } from '@tensorpool/api';
+import { buildServer, checkListen, describeTrustProxy, resolveConfig, type ApiOptions } from '@tensorpool/api';
 import { stderrLogger, untilSignal } from '@tensorpool/queue';
 import { parseNonNegativeInt } from '../parse.js';
 
@@ -13,6 +13,7 @@ interface ServeFlags {
   uploadLimit?: number;
   rateLimit?: number;
   rateWindowMs?: number;
+  trustProxy?: string;
 }
 
 /** Flag value as a non-negative integer; the API's options check the range and name the option. */
@@ -38,15 +39,16 @@ export function register(program: Command): void {
     .option('--upload-limit <bytes>', `largest dataset upload, PUT /datasets/:name (default ${DEFAULTS.api.uploadBytes}, TENSORPOOL_API_UPLOAD_BYTES)`, int('--upload-limit'))
     .option('--rate-limit <n>', `mutating requests per route and client per window (default ${DEFAULTS.api.rateLimitMax}, TENSORPOOL_API_RATE_MAX)`, int('--rate-limit'))
     .option('--rate-window-ms <ms>', `rate-limit window (default ${DEFAULTS.api.rateLimitWindowMs}, TENSORPOOL_API_RATE_WINDOW_MS)`, int('--rate-window-ms'))
+    .option('--trust-proxy <proxies>', 'take the client address (rate limit, logs) from X-Forwarded-For set by these proxies: addresses/CIDRs (10.0.0.0/8,127.0.0.1) or a hop count (default off: the socket peer; TENSORPOOL_API_TRUST_PROXY)')
     .action(async (o: ServeFlags) => {
-      const opts: ApiOptions = { publicMetrics: o.publicMetrics, bodyBytes: o.bodyLimit, uploadBytes: o.uploadLimit, rateLimitMax: o.rateLimit, rateLimitWindowMs: o.rateWindowMs };
+      const opts: ApiOptions = { publicMetrics: o.publicMetrics, bodyBytes: o.bodyLimit, uploadBytes: o.uploadLimit, rateLimitMax: o.rateLimit, rateLimitWindowMs: o.rateWindowMs, trustProxy: o.trustProxy };
       const cfg = resolveConfig(opts);
       checkListen(o.host, cfg.token !== undefined, o.insecureNoAuth);
       const app = await buildServer(opts);
       const stop = untilSignal(); // before the "listening" line: whoever reads it may signal at once
       const addr = await app.listen({ port: o.port, host: o.host });
       const mode = cfg.token ? 'bearer auth on' : o.insecureNoAuth ? 'NO AUTH (--insecure-no-auth): anyone who reaches it can queue and cancel jobs' : 'no TENSORPOOL_API_TOKEN: open, loopback only';
-      stderrLogger.info(`api listening on ${addr} (${mode}; dashboard ${cfg.adminToken ? 'may change queues with the admin token' : 'read-only'})`);
+      stderrLogger.info(`api listening on ${addr} (${mode}; dashboard ${cfg.adminToken ? 'may change queues with the admin token' : 'read-only'}; ${describeTrustProxy(cfg.trustProxy)})`);
       const sig = await stop;
       stderrLogger.info(`api: ${sig}, closing`);
       await app.close();

@@ -19,7 +19,7 @@
  *   probabilities      Float32 [capacity, classes] softmax rows, written by 'predict'
  */
 
-import { BackendError, DataError, JobError, ModelError, TensorpoolError, TrainingError, UsageError, type ErrorCode } from '../errors.js';
+import { BackendError, CorruptRecordError, DataError, JobError, ModelError, TensorpoolError, TrainingError, UsageError, type ErrorCode } from '../errors.js';
 
 export const INPUT_BUFFERS = 2;
 
@@ -152,4 +152,5 @@ const ERROR_CLASSES: Record<string, typeof TensorpoolError | typeof UsageError> 
   E_MODEL: ModelError,
   E_TRAINING: TrainingError,
   E_JOB: JobError,
+  E_CORRUPT: CorruptRecordError,
 };
