@@ -12,9 +12,11 @@
  * --no-simd: without our WebAssembly SIMD kernels. --compare-simd R: before/after
  * in this one process, R rounds alternating without and with them; prints the
  * medians per layer and pass and their ratio (without / with: > 1 = SIMD faster).
+ * --compare-winograd R: the same with the SIMD kernels on both sides, Winograd
+ * F(4x4, 3x3) off ("without") and on ("with") for the 3x3 convolutions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { getPreset, initBackend, registerTrainingKernels } from '@tensorpool/engine';
+import { getPreset, initBackend, registerTrainingKernels, type TrainingKernelOptions } from '@tensorpool/engine';
 
 export interface LayerTiming { layer: string; input: number[]; forward: number; inputGrad: number | null; weightGrad: number | null }
 export interface LayerProfile { preset: string; batchSize: number; reps: number; layers: LayerTiming[] }
@@ -117,12 +119,12 @@ export function profileLayers(preset: string, batch: number, reps: number): Laye
 type Pass = 'forward' | 'inputGrad' | 'weightGrad';
 const PASSES: Pass[] = ['forward', 'inputGrad', 'weightGrad'];
 
-/** R rounds of profileLayers alternating without / with the SIMD kernels; medians and ratios per layer and pass. */
-function compareSimd(preset: string, batch: number, reps: number, rounds: number) {
+/** R rounds of profileLayers alternating without (kernel set `off`) / with all our kernels; medians and ratios per layer and pass. */
+function compareSimd(preset: string, batch: number, reps: number, rounds: number, off: TrainingKernelOptions) {
   const runs: Record<'off' | 'on', LayerProfile[]> = { off: [], on: [] };
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      registerTrainingKernels(side === 'on' ? 'all' : { simdKernels: false });
+      registerTrainingKernels(side === 'on' ? 'all' : off);
       runs[side].push(profileLayers(preset, batch, reps));
     }
   }
@@ -146,7 +148,8 @@ function compareSimd(preset: string, batch: number, reps: number, rounds: number
 if (process.argv[1]?.endsWith('layer-profile.js')) {
   await initBackend('wasm', { kernels: process.argv.includes('--no-simd') ? { simdKernels: false } : 'all' });
   const [preset, batch, reps] = [arg('preset', 'seed'), Number(arg('batch', '32')), Number(arg('reps', '3'))];
-  const rounds = Number(arg('compare-simd', '0'));
-  const r = rounds > 0 ? compareSimd(preset, batch, reps, rounds) : profileLayers(preset, batch, reps);
+  const rounds = Number(arg('compare-simd', '0')), wino = Number(arg('compare-winograd', '0'));
+  const r = rounds > 0 ? compareSimd(preset, batch, reps, rounds, { simdKernels: false })
+    : wino > 0 ? compareSimd(preset, batch, reps, wino, { winograd: false }) : profileLayers(preset, batch, reps);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
