@@ -24,6 +24,8 @@ export interface SimdExports {
   /** See conv-forward.c: bias 0 = none, relu 0/1. */
   conv_s1_valid(xp: number, w: number, bias: number, out: number, Wp: number, C: number, oh: number, ow: number, Co: number,
     kh: number, kw: number, relu: number): void;
+  /** See max-pool-grad.c: 2x2 windows, stride 2, no padding, one sample. */
+  max_pool_grad_2x2(x: number, dy: number, dx: number, H: number, W: number, C: number, oh: number, ow: number): void;
   /** See winograd.c: U [36, Cp, Cop] from w [3, 3, C, Co]. */
   wino_filter(w: number, U: number, C: number, Co: number, Cp: number, Cop: number): void;
   /** See winograd.c: bias 0 = none (else [Cop]), work 36 * WINO_BLOCK * (Cp + Cop) floats. */
