@@ -8,7 +8,10 @@
  * after one warm-up call. bench/pytorch_ref.py `profile` prints the same rows
  * for PyTorch; bench/pytorch.ts puts them side by side.
  *
- *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--no-simd | --compare-simd R]
+ *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--cpu-time] [--no-simd | --compare-simd R | --compare-winograd R]
+ * --cpu-time: time by this process's CPU time (process.cpuUsage) instead of
+ * wall time; the kernels run on this one thread, so on a loaded machine CPU
+ * time is far less noisy than wall time (which counts waiting for a core).
  * --no-simd: without our WebAssembly SIMD kernels. --compare-simd R: before/after
  * in this one process, R rounds alternating without and with them; prints the
  * medians per layer and pass and their ratio (without / with: > 1 = SIMD faster).
@@ -26,12 +29,20 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/** Median wall ms of fn over reps calls after one warm-up; fn's tensors are disposed. */
+/** Milliseconds now: wall clock, or this process's CPU time with --cpu-time. */
+const cpuTime = process.argv.includes('--cpu-time');
+const clock = (): number => {
+  if (!cpuTime) return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Median ms (wall or CPU, see clock) of fn over reps calls after one warm-up; fn's tensors are disposed. */
 function medianMs(fn: () => tf.Tensor | tf.Tensor[], reps: number): number {
   const once = () => {
-    const t0 = performance.now();
+    const t0 = clock();
     const out = tf.tidy(fn);
-    const ms = performance.now() - t0;
+    const ms = clock() - t0;
     tf.dispose(out);
     return ms;
   };
@@ -142,7 +153,7 @@ function compareSimd(preset: string, batch: number, reps: number, rounds: number
     }
     return row;
   });
-  return { preset, batchSize: batch, reps, rounds, layers, total: { ...total, ratio: total.off / total.on } };
+  return { preset, batchSize: batch, reps, rounds, clock: cpuTime ? 'cpu' : 'wall', layers, total: { ...total, ratio: total.off / total.on } };
 }
 
 if (process.argv[1]?.endsWith('layer-profile.js')) {
