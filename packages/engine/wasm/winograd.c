@@ -126,19 +126,25 @@ static void gemm(const f32 *V, const f32 *U, f32 *M, int nb, int Cp, int Cop) {
   }
 }
 
-/* U [36, Cp, Cop] = G g G^T per (i, o) of w [3, 3, C, Co]; zero where i >= C or o >= Co. */
+/* U [36, Cp, Cop] = G g G^T per (i, o) of w [3, 3, C, Co], 4 outputs per vector; zero where i >= C or o >= Co. */
 __attribute__((export_name("wino_filter")))
 void wino_filter(const f32 *w, f32 *U, int C, int Co, int Cp, int Cop) {
   static const f32 G[6][3] = { { 1.f / 4, 0, 0 }, { -1.f / 6, -1.f / 6, -1.f / 6 }, { -1.f / 6, 1.f / 6, -1.f / 6 },
                                { 1.f / 24, 1.f / 12, 1.f / 6 }, { 1.f / 24, -1.f / 12, 1.f / 6 }, { 0, 0, 1 } };
   for (int i = 0; i < Cp; i++) {
-    for (int o = 0; o < Cop; o++) {
-      f32 g[9], t[18];
-      for (int q = 0; q < 9; q++) g[q] = i < C && o < Co ? w[(q * C + i) * Co + o] : 0;
+    for (int o = 0; o < Cop; o += 4) {
+      v g[9], t[18];
+      for (int q = 0; q < 9; q++) {
+        f32 lanes[4];
+        for (int l = 0; l < 4; l++) lanes[l] = i < C && o + l < Co ? w[(q * C + i) * Co + o + l] : 0;
+        g[q] = wasm_v128_load(lanes);
+      }
       for (int r = 0; r < 6; r++)
-        for (int b = 0; b < 3; b++) t[r * 3 + b] = G[r][0] * g[b] + G[r][1] * g[3 + b] + G[r][2] * g[6 + b];
+        for (int b = 0; b < 3; b++) t[r * 3 + b] = ADD(ADD(MUL(K(G[r][0]), g[b]), MUL(K(G[r][1]), g[3 + b])), MUL(K(G[r][2]), g[6 + b]));
       for (int r = 0; r < 6; r++)
-        for (int s = 0; s < 6; s++) U[((r * 6 + s) * Cp + i) * Cop + o] = t[r * 3] * G[s][0] + t[r * 3 + 1] * G[s][1] + t[r * 3 + 2] * G[s][2];
+        for (int s = 0; s < 6; s++)
+          wasm_v128_store(U + ((r * 6 + s) * Cp + i) * Cop + o,
+                          ADD(ADD(MUL(t[r * 3], K(G[s][0])), MUL(t[r * 3 + 1], K(G[s][1]))), MUL(t[r * 3 + 2], K(G[s][2]))));
     }
   }
 }
