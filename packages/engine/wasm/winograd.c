@@ -22,6 +22,9 @@
 typedef float f32;
 typedef v128_t v;
 #define TB 16
+/* Float stride between the 36 positions of V and M: padded past TB * channels so
+ * the 36 loads / stores of one tile do not all land 4 KiB apart (cache set aliasing). */
+#define PAD 16
 
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
@@ -149,22 +152,23 @@ void wino_filter(const f32 *w, f32 *U, int C, int Co, int Cp, int Cop) {
   }
 }
 
-/* out = act(bias + xp (*) w) through U; work holds 36 * TB * (Cp + Cop) floats; bias [Cop] or 0. */
+/* out = act(bias + xp (*) w) through U; work holds 36 * (TB * (Cp + Cop) + 2 PAD) floats; bias [Cop] or 0. */
 __attribute__((export_name("wino_conv")))
 void wino_conv(const f32 *xp, const f32 *U, const f32 *bias, f32 *out, f32 *work, int Wp, int Cp, int oh, int ow, int Co, int Cop, int relu) {
   int th = (oh + 3) / 4, tw = (ow + 3) / 4, T = th * tw;
-  f32 *V = work, *M = work + 36 * TB * Cp;
+  int vs = TB * Cp + PAD, ms = TB * Cop + PAD;
+  f32 *V = work, *M = work + 36 * vs;
   for (int t0 = 0; t0 < T; t0 += TB) {
     int nb = T - t0 < TB ? T - t0 : TB;
     for (int t = 0; t < nb; t++) {
       int ty = (t0 + t) / tw, tx = (t0 + t) % tw;
-      input_tile(xp + (ty * 4 * Wp + tx * 4) * Cp, V + t * Cp, Wp, Cp, TB * Cp);
+      input_tile(xp + (ty * 4 * Wp + tx * 4) * Cp, V + t * Cp, Wp, Cp, vs);
     }
-    for (int p = 0; p < 36; p++) gemm(V + p * TB * Cp, U + p * Cp * Cop, M + p * TB * Cop, nb, Cp, Cop);
+    for (int p = 0; p < 36; p++) gemm(V + p * vs, U + p * Cp * Cop, M + p * ms, nb, Cp, Cop);
     for (int t = 0; t < nb; t++) {
       int ty = (t0 + t) / tw, tx = (t0 + t) % tw;
       int nh = oh - ty * 4 < 4 ? oh - ty * 4 : 4, nw = ow - tx * 4 < 4 ? ow - tx * 4 : 4;
-      output_tile(M + t * Cop, TB * Cop, bias, out + (ty * 4 * ow + tx * 4) * Co, ow, Co, Cop, nh, nw, relu);
+      output_tile(M + t * Cop, ms, bias, out + (ty * 4 * ow + tx * 4) * Co, ow, Co, Cop, nh, nw, relu);
     }
   }
 }

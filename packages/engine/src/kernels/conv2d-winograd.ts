@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackend } from './wasm.js';
-import { scratch, simdKernels, WINO_BLOCK } from './simd-module.js';
+import { scratch, simdKernels, WINO_BLOCK, WINO_PAD } from './simd-module.js';
 import type { Padding } from './conv2d-simd.js';
 
 /** y [n, oh, ow, Co] = act(x [n, H, W, C] (*) filter [3, 3, C, Co] + bias [Co]), stride 1, zero padding `pad`. */
@@ -20,7 +20,7 @@ export function convWinograd(backend: WasmBackend, x: tf.TensorInfo, filter: tf.
   const res = backend.makeOutput([n, oh, ow, co], 'float32');
   const cp = (C + 3) & ~3, cop = (co + 7) & ~7;
   const Hp = 4 * Math.ceil(oh / 4) + 2, Wp = 4 * Math.ceil(ow / 4) + 2;
-  const ws = 9 * C * co, us = 36 * cp * cop, xs = Hp * Wp * cp, os = oh * ow * co, work = 36 * WINO_BLOCK * (cp + cop);
+  const ws = 9 * C * co, us = 36 * cp * cop, xs = Hp * Wp * cp, os = oh * ow * co, work = 36 * (WINO_BLOCK * (cp + cop) + 2 * WINO_PAD);
   const k = simdKernels();
   const { mem, at } = scratch(k, ws + us + cop + xs + work + os + 4);
   // float offsets, each a multiple of 4 (16-byte aligned): filter, U, bias, padded input, work, output

@@ -28,13 +28,13 @@ export interface SimdExports {
   max_pool_grad_2x2(x: number, dy: number, dx: number, H: number, W: number, C: number, oh: number, ow: number): void;
   /** See winograd.c: U [36, Cp, Cop] from w [3, 3, C, Co]. */
   wino_filter(w: number, U: number, C: number, Co: number, Cp: number, Cop: number): void;
-  /** See winograd.c: bias 0 = none (else [Cop]), work 36 * WINO_BLOCK * (Cp + Cop) floats. */
+  /** See winograd.c: bias 0 = none (else [Cop]), work 36 * (WINO_BLOCK * (Cp + Cop) + 2 * WINO_PAD) floats. */
   wino_conv(xp: number, U: number, bias: number, out: number, work: number, Wp: number, Cp: number, oh: number, ow: number,
     Co: number, Cop: number, relu: number): void;
 }
 
-/** TB in winograd.c: tiles per block. */
-export const WINO_BLOCK = 16;
+/** TB and PAD in winograd.c: tiles per block, padding of the position stride. */
+export const WINO_BLOCK = 16, WINO_PAD = 16;
 
 /**
  * Route the kernels that have a SIMD version through it (registerTrainingKernels'
