@@ -8,13 +8,18 @@
  * after one warm-up call. bench/pytorch_ref.py `profile` prints the same rows
  * for PyTorch; bench/pytorch.ts puts them side by side.
  *
- *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--no-simd | --compare-simd R]
+ *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--cpu-time] [--no-simd | --compare-simd R | --compare-winograd R]
+ * --cpu-time: time by this process's CPU time (process.cpuUsage) instead of
+ * wall time; the kernels run on this one thread, so on a loaded machine CPU
+ * time is far less noisy than wall time (which counts waiting for a core).
  * --no-simd: without our WebAssembly SIMD kernels. --compare-simd R: before/after
  * in this one process, R rounds alternating without and with them; prints the
  * medians per layer and pass and their ratio (without / with: > 1 = SIMD faster).
+ * --compare-winograd R: the same with the SIMD kernels on both sides, Winograd
+ * F(4x4, 3x3) off ("without") and on ("with") for the 3x3 convolutions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { getPreset, initBackend, registerTrainingKernels } from '@tensorpool/engine';
+import { getPreset, initBackend, registerTrainingKernels, type TrainingKernelOptions } from '@tensorpool/engine';
 
 export interface LayerTiming { layer: string; input: number[]; forward: number; inputGrad: number | null; weightGrad: number | null }
 export interface LayerProfile { preset: string; batchSize: number; reps: number; layers: LayerTiming[] }
@@ -24,12 +29,20 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/** Median wall ms of fn over reps calls after one warm-up; fn's tensors are disposed. */
+/** Milliseconds now: wall clock, or this process's CPU time with --cpu-time. */
+const cpuTime = process.argv.includes('--cpu-time');
+const clock = (): number => {
+  if (!cpuTime) return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Median ms (wall or CPU, see clock) of fn over reps calls after one warm-up; fn's tensors are disposed. */
 function medianMs(fn: () => tf.Tensor | tf.Tensor[], reps: number): number {
   const once = () => {
-    const t0 = performance.now();
+    const t0 = clock();
     const out = tf.tidy(fn);
-    const ms = performance.now() - t0;
+    const ms = clock() - t0;
     tf.dispose(out);
     return ms;
   };
@@ -117,12 +130,12 @@ export function profileLayers(preset: string, batch: number, reps: number): Laye
 type Pass = 'forward' | 'inputGrad' | 'weightGrad';
 const PASSES: Pass[] = ['forward', 'inputGrad', 'weightGrad'];
 
-/** R rounds of profileLayers alternating without / with the SIMD kernels; medians and ratios per layer and pass. */
-function compareSimd(preset: string, batch: number, reps: number, rounds: number) {
+/** R rounds of profileLayers alternating without (kernel set `off`) / with all our kernels; medians and ratios per layer and pass. */
+function compareSimd(preset: string, batch: number, reps: number, rounds: number, off: TrainingKernelOptions) {
   const runs: Record<'off' | 'on', LayerProfile[]> = { off: [], on: [] };
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      registerTrainingKernels(side === 'on' ? 'all' : { simdKernels: false });
+      registerTrainingKernels(side === 'on' ? 'all' : off);
       runs[side].push(profileLayers(preset, batch, reps));
     }
   }
@@ -140,13 +153,14 @@ function compareSimd(preset: string, batch: number, reps: number, rounds: number
     }
     return row;
   });
-  return { preset, batchSize: batch, reps, rounds, layers, total: { ...total, ratio: total.off / total.on } };
+  return { preset, batchSize: batch, reps, rounds, clock: cpuTime ? 'cpu' : 'wall', layers, total: { ...total, ratio: total.off / total.on } };
 }
 
 if (process.argv[1]?.endsWith('layer-profile.js')) {
   await initBackend('wasm', { kernels: process.argv.includes('--no-simd') ? { simdKernels: false } : 'all' });
   const [preset, batch, reps] = [arg('preset', 'seed'), Number(arg('batch', '32')), Number(arg('reps', '3'))];
-  const rounds = Number(arg('compare-simd', '0'));
-  const r = rounds > 0 ? compareSimd(preset, batch, reps, rounds) : profileLayers(preset, batch, reps);
+  const rounds = Number(arg('compare-simd', '0')), wino = Number(arg('compare-winograd', '0'));
+  const r = rounds > 0 ? compareSimd(preset, batch, reps, rounds, { simdKernels: false })
+    : wino > 0 ? compareSimd(preset, batch, reps, wino, { winograd: false }) : profileLayers(preset, batch, reps);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

@@ -4,11 +4,13 @@
  * through conv2d-backprop-input.ts, for the input gradient. Per sample, x
  * [H, W, C] is copied into a zero-bordered [Hp, Wp, C] buffer in the kernel
  * module's memory (so the kernel needs no bounds checks), the sample's output
- * [oh, ow, Co] comes back into the tfjs heap.
+ * [oh, ow, Co] comes back into the tfjs heap. 3x3 filters with enough input
+ * channels go to Winograd F(4x4, 3x3) instead (./conv2d-winograd.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapF32, type KernelArgs, type WasmBackend, type WasmKernel } from './wasm.js';
 import { scratch, simdKernels, simdRoute } from './simd-module.js';
+import { convWinograd } from './conv2d-winograd.js';
 
 export interface Padding { top: number; bottom: number; left: number; right: number }
 
@@ -16,6 +18,7 @@ export interface Padding { top: number; bottom: number; left: number; right: num
 export function convSimd(backend: WasmBackend, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, pad: Padding, relu: boolean): tf.TensorInfo {
   const [n, H, W, C] = x.shape;
   const [kh, kw, , co] = filter.shape;
+  if (kh === 3 && kw === 3 && simdRoute.winograd && C >= simdRoute.minWinogradChannels) return convWinograd(backend, x, filter, bias, pad, relu);
   const Hp = H + pad.top + pad.bottom, Wp = W + pad.left + pad.right;
   const oh = Hp - kh + 1, ow = Wp - kw + 1;
   const res = backend.makeOutput([n, oh, ow, co], 'float32');

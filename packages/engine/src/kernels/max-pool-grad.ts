@@ -5,10 +5,13 @@
  * dx [n, h, w, c] gets dy [n, oh, ow, c] routed to the position of each
  * window's maximum in x: the first strictly greater value in row-major window
  * order, as the cpu backend picks it (ties go to the first), padding never wins.
+ * 2x2 windows at stride 2 run in our SIMD kernel (./max-pool-grad-simd.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@tensorpool/core';
 import { heapF32, requireFloat32, type KernelArgs } from './wasm.js';
+import { maxPoolGrad2x2Simd } from './max-pool-grad-simd.js';
+import { simdRoute } from './simd-module.js';
 
 export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
@@ -23,9 +26,15 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const dx = backend.makeOutput(input.shape, 'float32');
+  const pool2 = fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * oh <= H && 2 * ow <= W;
+  // The common 2x2 / stride 2 / valid case in our SIMD kernel (writes all of dx).
+  if (pool2 && simdRoute.enabled) {
+    maxPoolGrad2x2Simd(backend, input, dy, dx);
+    return dx;
+  }
   const xs = heapF32(backend, input), ds = heapF32(backend, dy), out = heapF32(backend, dx);
   out.fill(0);
-  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * oh <= H && 2 * ow <= W) {
+  if (pool2) {
     pool2x2(out, xs, ds, n, H, W, C, oh, ow);
     return dx;
   }

@@ -31,6 +31,8 @@ export interface TrainingKernelOptions {
   fastSum?: boolean;
   /** Our WebAssembly SIMD kernels (packages/engine/wasm): stride-1 conv forward, input and filter gradient. */
   simdKernels?: boolean;
+  /** Within those, Winograd F(4x4, 3x3) for 3x3 filters (wasm/winograd.c) instead of the direct kernel. */
+  winograd?: boolean;
 }
 /**
  * 'all' = every kernel of ours; 'missing-only' = only what wasm lacks
@@ -38,8 +40,8 @@ export interface TrainingKernelOptions {
  */
 export type TrainingKernelSet = 'all' | 'missing-only';
 
-const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true, simdKernels: true };
-const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false, simdKernels: false };
+const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true, simdKernels: true, winograd: true };
+const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false, simdKernels: false, winograd: false };
 
 /** Stock kernels that cache packed operands per tensor id, and those operands. */
 const FRESH_OPERANDS: [string, string[]][] = [
@@ -71,6 +73,7 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
     install(name, name === tf.FusedConv2D ? makeFusedConv2D(fresh) : fresh);
   }
   simdRoute.enabled = o.simdKernels;
+  simdRoute.winograd = o.winograd;
   install(tf.Conv2DBackpropFilter, conv2DBackpropFilter);
   install(tf.Conv2DBackpropInput, o.fastBackpropInput ? conv2DBackpropInput : undefined);
   captureStock(tf.BatchMatMul);

@@ -24,15 +24,27 @@ export interface SimdExports {
   /** See conv-forward.c: bias 0 = none, relu 0/1. */
   conv_s1_valid(xp: number, w: number, bias: number, out: number, Wp: number, C: number, oh: number, ow: number, Co: number,
     kh: number, kw: number, relu: number): void;
+  /** See max-pool-grad.c: 2x2 windows, stride 2, no padding, one sample. */
+  max_pool_grad_2x2(x: number, dy: number, dx: number, H: number, W: number, C: number, oh: number, ow: number): void;
+  /** See winograd.c: U [36, Cp, Cop] from w [3, 3, C, Co]. */
+  wino_filter(w: number, U: number, C: number, Co: number, Cp: number, Cop: number): void;
+  /** See winograd.c: bias 0 = none (else [Cop]), work 36 * (WINO_BLOCK * (Cp + Cop) + 2 * WINO_PAD) floats. */
+  wino_conv(xp: number, U: number, bias: number, out: number, work: number, Wp: number, Cp: number, oh: number, ow: number,
+    Co: number, Cop: number, relu: number): void;
 }
+
+/** TB and PAD in winograd.c: tiles per block, padding of the position stride. */
+export const WINO_BLOCK = 16, WINO_PAD = 16;
 
 /**
  * Route the kernels that have a SIMD version through it (registerTrainingKernels'
  * simdKernels option sets `enabled`). The forward convolution only from
  * minForwardChannels input channels: with 1-3 (a network's first layer) XNNPACK
  * was 4x faster (fashion-mnist conv1, bench/layer-profile.js --compare-simd).
+ * 3x3 filters from minWinogradChannels input channels take Winograd F(4x4, 3x3)
+ * (winograd.c) when `winograd` is on (bench/layer-profile.js --compare-winograd).
  */
-export const simdRoute = { enabled: true, minForwardChannels: 8 };
+export const simdRoute = { enabled: true, minForwardChannels: 8, winograd: true, minWinogradChannels: 16 };
 
 /** packages/engine/wasm/kernels.wasm, seen from src/kernels and from dist/kernels alike. */
 export const KERNELS_WASM = new URL('../../wasm/kernels.wasm', import.meta.url);
