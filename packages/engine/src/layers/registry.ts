@@ -8,6 +8,7 @@ import { activation } from './activation.js';
 import { averagePooling2d } from './average-pooling2d.js';
 import { globalAveragePooling2d } from './global-average-pooling2d.js';
 import { globalMaxPooling2d } from './global-max-pooling2d.js';
+import { batchNormalization } from './batch-normalization.js';
 
 /**
  * Every layer type the engine knows, one module each. Adding a type: write
@@ -17,7 +18,7 @@ import { globalMaxPooling2d } from './global-max-pooling2d.js';
  */
 export const LAYER_TYPES = [
   conv2d, maxPooling2d, dropout, flatten, dense, activation,
-  averagePooling2d, globalAveragePooling2d, globalMaxPooling2d,
+  averagePooling2d, globalAveragePooling2d, globalMaxPooling2d, batchNormalization,
 ] as const;
 
 type SpecOf<T> = T extends LayerType<infer L> ? L : never;
