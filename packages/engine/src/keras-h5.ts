@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { DataError, ModelError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos, weightManifest, type WeightEntry } from './manifest.js';
+import { layerInfos, weightManifest, weightName, type WeightEntry } from './manifest.js';
 import { validateSpec } from './validate.js';
 import { kerasModelConfig, kerasTrainingConfig, specFromKerasConfig } from './keras-config.js';
 import { asciiJSON, getStringAttr, getStringListAttr, h5Reason, h5wasm, makeGroups, openForRead, setStringAttr, setStringListAttr, type H5Dataset, type H5File, type H5Group } from './h5.js';
@@ -67,7 +67,7 @@ export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float3
       // weight_names: '<layer>/kernel:0', '<layer>/bias:0' (BatchNormalization: gamma, beta, moving_mean, moving_variance).
       setStringListAttr(g, 'weight_names', info.weights.map((e) => `${e.name}:0`));
       if (info.weights.length === 0) continue;
-      writeWeights(makeGroups(g, info.name), weights, info.weights.map((e) => ({ entry: e, name: `${e.name.slice(info.name.length + 1)}:0` })));
+      writeWeights(makeGroups(g, info.name), weights, info.weights.map((e) => ({ entry: e, name: `${weightName(e)}:0` })));
     }
     if (adam) writeAdamState(f, spec, adam);
   });
@@ -133,7 +133,7 @@ function readAll(f: H5File, file: string, lim: ModelLoadLimits): KerasH5Model {
   ours.forEach((info, k) => {
     const g = mw.get(stored[k]) as H5Group;
     const names = getStringListAttr(g, 'weight_names');
-    const want = info.weights.map((e) => e.name.slice(info.name.length + 1));
+    const want = info.weights.map((e) => weightName(e));
     if (names.length !== want.length) throw new ModelError(`layer ${stored[k]} has ${names.length} weights, expected ${want.length} (${want.join(', ')})`);
     info.weights.forEach((e, j) => weights.set(readWeight(g, names[j], e.shape, `${stored[k]}/${names[j]}`), e.offset));
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { forward, type LayerParams, type Step } from './forward.js';
-import { layerInfos, weightManifest } from './manifest.js';
+import { layerInfos, weightManifest, weightName } from './manifest.js';
 
 /**
  * Every step's output of one inference forward pass (the same forward.ts the
@@ -32,7 +32,7 @@ export function layerOutputs(spec: ModelSpec, weights: Float32Array, x: Float32A
   if (x.length !== h * w * c) throw new ModelError(`input has ${x.length} values, model '${spec.name}' takes ${h}x${w}x${c}`);
   return tf.tidy(() => {
     const params: (LayerParams | undefined)[] = infos.map((i) => (i.weights.length > 0
-      ? Object.fromEntries(i.weights.map((e) => [e.name.slice(i.name.length + 1), tf.tensor(weights.subarray(e.offset, e.offset + e.size), e.shape)]))
+      ? Object.fromEntries(i.weights.map((e) => [weightName(e), tf.tensor(weights.subarray(e.offset, e.offset + e.size), e.shape)]))
       : undefined));
     const pass = forward(spec, infos, params, tf.tensor4d(x, [1, h, w, c]), null);
     const layers = pass.steps.map((s) => ({

@@ -78,6 +78,11 @@ export function weightManifest(spec: ModelSpec): WeightManifest {
   return { entries, total: last ? last.offset + last.size : 0 };
 }
 
+/** The Keras weight name of an entry: kernel, bias, gamma, beta, moving_mean, moving_variance (layer names hold no '/'). */
+export function weightName(e: WeightEntry): string {
+  return e.name.slice(e.name.lastIndexOf('/') + 1);
+}
+
 /** The non-trainable entries (moving statistics) of a manifest. */
 export function movingEntries(m: WeightManifest): WeightEntry[] {
   return m.entries.filter((e) => e.movingMomentum !== undefined);

@@ -1,6 +1,6 @@
 import { Random } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos } from './manifest.js';
+import { layerInfos, weightName } from './manifest.js';
 import { layerType } from './layers/registry.js';
 import { seedLayers } from './presets.js';
 
@@ -22,7 +22,7 @@ export function referenceLoss(
     const info = infos[index];
     const t = layerType(l);
     a = t.reference({ layer: l, index, n, a, inShape: shape, outShape: info.outputShape, w, kernel: info.kernel?.offset, bias: info.bias?.offset,
-      offsets: Object.fromEntries(info.weights.map((e) => [e.name.slice(info.name.length + 1), e.offset])), mask: mask?.(index) ?? null, training });
+      offsets: Object.fromEntries(info.weights.map((e) => [weightName(e), e.offset])), mask: mask?.(index) ?? null, training });
     if (info.kernel && t.referencePenalty) penalty += t.referencePenalty(l, w, info.kernel.offset, info.kernel.size);
     shape = info.outputShape;
   });

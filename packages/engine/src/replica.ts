@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
+import { layerInfos, weightManifest, weightName, type LayerInfo, type WeightManifest } from './manifest.js';
 import { forward, forwardLogits, type BatchAllReduce, type LayerParams, type MaskFn } from './forward.js';
 import { backward } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
@@ -51,7 +51,7 @@ export class Replica {
       for (const e of info.weights) {
         const v = fresh(e.shape);
         this.vars.push(v);
-        p[e.name.slice(info.name.length + 1)] = v;
+        p[weightName(e)] = v;
       }
       this.params[info.index] = p;
     }
