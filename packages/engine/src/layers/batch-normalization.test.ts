@@ -17,6 +17,7 @@ import { testBatch } from '../reference-net.test-util.js';
 import type { ModelSpec } from '../spec.js';
 import { batchNormalization, type BatchNormalizationSpec } from './batch-normalization.js';
 import { LOCAL_ALL_REDUCE } from './layer-type.js';
+import { KerasReader } from './keras-reader.js';
 import { expectGradientsMatchFiniteDifferences, expectKerasRoundTrip, specAround } from './layer-checks.test-util.js';
 
 /**
@@ -109,10 +110,15 @@ describe('batchNormalization layer', () => {
     expectGradientsMatchFiniteDifferences(afterDense, 4, training);
   });
 
-  it('round-trips through Keras and tfjs-layers configs', () => {
+  it('round-trips through Keras and tfjs-layers configs; reads Keras 2 axis [3]; refuses what it does not implement', () => {
     expectKerasRoundTrip(specAround(bn));
     expectKerasRoundTrip(specAround(custom));
     expectKerasRoundTrip(afterDense);
+    const read = (cfg: Record<string, unknown>) => batchNormalization.fromKeras(new KerasReader('BatchNormalization', { name: 'batch_normalization', ...cfg }, 1));
+    expect(read({ axis: [3], momentum: 0.99, epsilon: 0.001 })).toEqual(bn);
+    expect(() => read({ axis: [1, 2] })).toThrow(/BatchNormalization at index 1 \('batch_normalization'\): axis \[1,2\] is not supported/);
+    expect(() => read({ center: false })).toThrow(/center=False/);
+    expect(() => read({ gamma_regularizer: { class_name: 'L2' } })).toThrow(/gamma_regularizer is not supported/);
   });
 
   it.each(['h5', 'keras'] as const)('ours -> .%s -> ours: same spec, bit-identical weights (gamma, beta, moving statistics)', async (format) => {

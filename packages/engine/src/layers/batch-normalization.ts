@@ -121,10 +121,13 @@ export const batchNormalization: LayerType<BatchNormalizationSpec> = {
   },
   fromKeras(r) {
     const axis = Array.isArray(r.cfg.axis) && r.cfg.axis.length === 1 ? r.cfg.axis[0] : (r.cfg.axis ?? -1);
-    // Keras 2 writes the built axis ([3] after a conv, [1] after a dense): the last one either way.
+    // Keras 2 writes the built axis ([3] after a conv, [1] after a dense): taken as the last one (a
+    // positive axis is not checked against the input rank here). synchronized (Keras 3) is accepted
+    // either way: our statistics are always those of the whole global batch.
     if (typeof axis !== 'number' || !Number.isInteger(axis) || (axis !== -1 && axis < 1)) r.refuse(`axis ${JSON.stringify(r.cfg.axis)} is not supported (only the last axis)`);
     if (r.cfg.center === false || r.cfg.scale === false) r.refuse('center=False or scale=False is not supported');
-    if (r.cfg.synchronized === true) r.refuse('synchronized=True is not supported (our batch statistics are always over the global batch)');
+    if (r.cfg.renorm === true || r.cfg.virtual_batch_size != null) r.refuse('renorm and virtual_batch_size are not supported');
+    for (const k of ['beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint']) if (r.cfg[k] != null) r.refuse(`${k} is not supported`);
     const num = (k: string, d: number) => (typeof r.cfg[k] === 'number' ? (r.cfg[k] as number) : d);
     return { type: 'batchNormalization', ...unlessDefault('momentum', num('momentum', MOMENTUM), MOMENTUM), ...unlessDefault('epsilon', num('epsilon', EPSILON), EPSILON) };
   },
