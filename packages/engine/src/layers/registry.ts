@@ -38,7 +38,7 @@ export function layerTypeOfClass(className: string): LayerType<LayerSpec> | unde
   return BY_CLASS.get(className) as unknown as LayerType<LayerSpec> | undefined;
 }
 
-/** Whether the layer holds a kernel and a bias. */
+/** Whether the layer holds weights (kernel and bias; gamma, beta and moving statistics). */
 export function isWeighted(l: LayerSpec): boolean {
   return layerType(l).weights !== undefined;
 }
