@@ -5,6 +5,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { DataError, ModelError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest } from './manifest.js';
+import { layerTypeOfClass } from './layers/registry.js';
 import { validateSpec } from './validate.js';
 import { keras3Config } from './keras-config.js';
 import { makeGroups, openForRead, h5Reason, type H5Group } from './h5.js';
@@ -19,7 +20,6 @@ import type { SavedModel } from './keras.js';
  *                     one group per layer of model.layers (InputLayer excluded), k counting per class from _1.
  */
 export const KERAS3_VERSION = '3.6.0';
-const SNAKE: Record<string, string> = { Conv2D: 'conv2d', MaxPooling2D: 'max_pooling2d', Dropout: 'dropout', Flatten: 'flatten', Dense: 'dense', Activation: 'activation' };
 const MAX_ENTRY_BYTES = 4 * 1024 ** 3;
 /** Room for config.json, metadata.json and HDF5 headers beyond the float32 weights. */
 const ENTRY_SLACK_BYTES = 16 * 1024 ** 2;
@@ -28,7 +28,8 @@ const ENTRY_SLACK_BYTES = 16 * 1024 ** 2;
 function layerPaths(classNames: string[]): string[] {
   const used = new Map<string, number>();
   return classNames.map((c) => {
-    const base = SNAKE[c] ?? c.toLowerCase();
+    // Keras 3's snake_case of the class (batch_normalization, global_average_pooling2d) is the module's kerasName.
+    const base = layerTypeOfClass(c)?.kerasName ?? c.toLowerCase();
     const k = used.get(base);
     used.set(base, k === undefined ? 0 : k + 1);
     return k === undefined ? `layers/${base}` : `layers/${base}_${k + 1}`;

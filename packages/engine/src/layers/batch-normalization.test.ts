@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { optimizerStep } from '../optimizer-step.js';
 import { ADAM_DEFAULTS } from '../adam.js';
 import { loadModel, saveModel } from '../model-file.js';
 import { summary } from '../summary.js';
+import { h5wasm, type H5Dataset } from '../h5.js';
 import { testBatch } from '../reference-net.test-util.js';
 import type { ModelSpec } from '../spec.js';
 import { batchNormalization, type BatchNormalizationSpec } from './batch-normalization.js';
@@ -131,6 +133,14 @@ describe('batchNormalization layer', () => {
     const m = await loadModel(file);
     expect(m.spec).toEqual(spec);
     expect(Buffer.from(m.weights.buffer).equals(Buffer.from(w.buffer))).toBe(true);
+    if (format !== 'keras') return;
+    // Keras 3's paths: layers/batch_normalization/vars/0..3 = gamma, beta, moving_mean, moving_variance.
+    const h5file = join(dir, 'model.weights.h5');
+    writeFileSync(h5file, unzipSync(new Uint8Array(readFileSync(file)))['model.weights.h5']);
+    const f = new (await h5wasm()).File(h5file, 'r');
+    const e = layerInfos(spec)[1].weights[3];
+    expect(Array.from((f.get('layers/batch_normalization/vars/3') as H5Dataset).value as Float32Array)).toEqual(Array.from(w.subarray(e.offset, e.offset + e.size)));
+    f.close();
   });
 
   it('summary counts the moving statistics as non-trainable', () => {
