@@ -19,13 +19,14 @@ import type { ForwardPass, LayerParams } from './forward.js';
  */
 
 /**
- * The reverse pass from dLogits [n, classes]. Calls onGrad(layer, dKernel, dBias)
- * once per weighted layer, last layer first; the tensors are disposed after the
- * call. Disposes the pass's saved tensors as it goes. Call inside tf.tidy.
+ * The reverse pass from dLogits [n, classes]. Calls onGrad(layer, grads) once
+ * per weighted layer, last layer first, one tensor per weight in the layer's
+ * weights order; the tensors are disposed after the call. Disposes the pass's
+ * saved tensors as it goes. Call inside tf.tidy.
  */
 export function backward(
   pass: ForwardPass, spec: ModelSpec, params: (LayerParams | undefined)[], dLogits: tf.Tensor,
-  onGrad: (layer: number, dKernel: tf.Tensor, dBias: tf.Tensor) => void,
+  onGrad: (layer: number, grads: tf.Tensor[]) => void,
 ): void {
   const { steps } = pass;
   // Below the first weighted step no gradient is needed.
@@ -38,14 +39,15 @@ export function backward(
     const g = step.relu ? reluGrad(dy, step.out) : dy;
     const l = spec.layers[step.layer];
     const dx = layerType(l).backward({
-      layer: l, x: input, y: step.out, g, mask: step.mask, params: params[step.layer], needDx,
-      onGrad: (dK, dB) => {
-        onGrad(step.layer, dK, dB);
-        tf.dispose([dK, dB]);
+      layer: l, x: input, y: step.out, g, mask: step.mask, saved: step.saved, params: params[step.layer], needDx,
+      training: pass.training, sync: pass.sync,
+      onGrad: (...grads) => {
+        onGrad(step.layer, grads);
+        tf.dispose(grads);
       },
     });
-    // Nothing before this step needs its output, mask or incoming gradient again.
-    release([step.out, step.mask, dy, g], [dx, input]);
+    // Nothing before this step needs its output, mask, saved tensors or incoming gradient again.
+    release([step.out, step.mask, ...(step.saved ?? []), dy, g], [dx, input]);
     dy = dx ?? dy;
     if (!needDx) break;
   }

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerSpec, ModelSpec } from './spec.js';
 import type { LayerInfo } from './manifest.js';
 import { layerType } from './layers/registry.js';
-import type { LayerParams, MaskFn } from './layers/layer-type.js';
+import { LOCAL_ALL_REDUCE, type BatchAllReduce, type LayerParams, type MaskFn } from './layers/layer-type.js';
 
-export type { LayerParams, MaskFn } from './layers/layer-type.js';
+export type { BatchAllReduce, LayerParams, MaskFn } from './layers/layer-type.js';
 
 /**
  * The functional forward pass: each layer module's forward (layers/<type>.ts)
@@ -27,6 +27,7 @@ export interface Step {
   /** Output [n, ...]; input is the previous step's output (or the network input). */
   out: tf.Tensor;
   mask?: tf.Tensor;
+  saved?: tf.Tensor[];
 }
 
 export interface ForwardPass {
@@ -34,12 +35,21 @@ export interface ForwardPass {
   logits: tf.Tensor2D;
   steps: Step[];
   input: tf.Tensor4D;
+  /** Training mode (dropout masks, batch statistics) and the cross-thread sums it used. */
+  training: boolean;
+  sync: BatchAllReduce;
 }
 
-/** The forward pass; `mask` null means inference (no dropout). Call inside tf.tidy. */
+/**
+ * The forward pass; `mask` null means inference (no dropout, moving statistics),
+ * otherwise training (dropout, batch statistics summed across the global
+ * batch's parts through `sync`). Call inside tf.tidy.
+ */
 export function forward(
   spec: ModelSpec, infos: LayerInfo[], params: (LayerParams | undefined)[], x: tf.Tensor4D, mask: MaskFn | null,
+  sync: BatchAllReduce = LOCAL_ALL_REDUCE,
 ): ForwardPass {
+  const training = mask !== null;
   const layers = spec.layers;
   const steps: Step[] = [];
   let y: tf.Tensor = x;
@@ -50,12 +60,12 @@ export function forward(
     const own = t.activation?.(l);
     const fuse = t.fusesRelu === true && (own ?? 'linear') === 'linear' && next?.type === 'activation' && next.activation === 'relu';
     const relu = fuse || own === 'relu';
-    const r = t.forward({ layer: l, index: i, x: y, params: params[i], relu, outShape: infos[i].outputShape, mask });
-    steps.push({ layer: i, type: l.type, relu, out: r.out, ...(r.mask ? { mask: r.mask } : {}) });
+    const r = t.forward({ layer: l, index: i, x: y, params: params[i], relu, outShape: infos[i].outputShape, mask, training, sync });
+    steps.push({ layer: i, type: l.type, relu, out: r.out, ...(r.mask ? { mask: r.mask } : {}), ...(r.saved ? { saved: r.saved } : {}) });
     y = r.out;
     if (fuse) i++;
   }
-  return { logits: y as tf.Tensor2D, steps, input: x };
+  return { logits: y as tf.Tensor2D, steps, input: x, training, sync };
 }
 
 /** Inference logits [n, classes] (or with `mask`, the training forward without its steps). */

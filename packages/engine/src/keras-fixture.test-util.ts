@@ -50,7 +50,7 @@ export async function writeKerasFixture(file: string, variant: FixtureVariant = 
     { class_name: 'Dropout', config: { name: 'dropout', trainable: true, dtype: 'float32', rate: 0.5, noise_shape: null, seed: null } },
     dense('dense_1', 3, 'softmax'),
   ];
-  if (variant === 'unsupported') layers.splice(2, 0, { class_name: 'BatchNormalization', config: { name: 'batch_normalization', axis: [3], momentum: 0.99, epsilon: 0.001 } });
+  if (variant === 'unsupported') layers.splice(2, 0, { class_name: 'LayerNormalization', config: { name: 'layer_normalization', axis: [3], epsilon: 0.001 } });
   const modelConfig = variant === 'functional'
     ? { class_name: 'Functional', config: { name: 'model', layers: [], input_layers: [['input_1', 0, 0]], output_layers: [['dense_1', 0, 0]] } }
     : { class_name: 'Sequential', config: { name: 'sequential', layers } };

@@ -27,12 +27,13 @@ export interface KerasAdamState {
 
 const GROUP = 'optimizer_weights';
 
-/** [m name, v name] of each weight, in weightManifest order. */
+/** [m name, v name] of each trainable weight, in weightManifest order (Keras keeps no slots for moving statistics). */
 function slotNames(spec: ModelSpec): { entry: WeightEntry; m: string; v: string }[] {
-  return layerInfos(spec).flatMap((info) => (info.kernel && info.bias ? [info.kernel, info.bias] : []).map((entry) => {
-    const variable = `${info.name}/${entry === info.kernel ? 'kernel' : 'bias'}`;
-    return { entry, m: `Adam/m/${variable}:0`, v: `Adam/v/${variable}:0` };
-  }));
+  return trainableEntries(spec).map((entry) => ({ entry, m: `Adam/m/${entry.name}:0`, v: `Adam/v/${entry.name}:0` }));
+}
+
+function trainableEntries(spec: ModelSpec): WeightEntry[] {
+  return layerInfos(spec).flatMap((info) => info.weights.filter((e) => e.movingMomentum === undefined));
 }
 
 function dataset(g: H5Group, path: string, data: Float32Array, shape: number[]): void {
@@ -77,7 +78,7 @@ export function readAdamState(f: H5Group, spec: ModelSpec): KerasAdamState | und
   const g = f.get(GROUP) as H5Group | null;
   if (!g || (g as { type?: string }).type !== 'Group') return undefined;
   const names = getStringListAttr(g, 'weight_names');
-  const entries = weightManifest(spec).entries;
+  const entries = trainableEntries(spec);
   const iter = names[0];
   if (!iter || !/(^|\/)iter(ation)?:0$/.test(iter)) return undefined;
   const ms = names.slice(1).filter((n) => slotKind(n) === 'm');

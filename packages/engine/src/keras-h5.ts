@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { DataError, ModelError, tempSibling } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos, weightManifest, type WeightEntry } from './manifest.js';
+import { layerInfos, weightManifest, weightName, type WeightEntry } from './manifest.js';
 import { validateSpec } from './validate.js';
 import { kerasModelConfig, kerasTrainingConfig, specFromKerasConfig } from './keras-config.js';
 import { asciiJSON, getStringAttr, getStringListAttr, h5Reason, h5wasm, makeGroups, openForRead, setStringAttr, setStringListAttr, type H5Dataset, type H5File, type H5Group } from './h5.js';
@@ -64,12 +64,10 @@ export async function saveKerasH5(file: string, spec: ModelSpec, weights: Float3
     // Keras creates the groups sorted by layer name (so no name is a prefix of a later one).
     for (const info of [...infos].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const g = makeGroups(mw, info.name);
-      if (!info.kernel || !info.bias) {
-        setStringListAttr(g, 'weight_names', []);
-        continue;
-      }
-      setStringListAttr(g, 'weight_names', [`${info.name}/kernel:0`, `${info.name}/bias:0`]);
-      writeWeights(makeGroups(g, info.name), weights, [{ entry: info.kernel, name: 'kernel:0' }, { entry: info.bias, name: 'bias:0' }]);
+      // weight_names: '<layer>/kernel:0', '<layer>/bias:0' (BatchNormalization: gamma, beta, moving_mean, moving_variance).
+      setStringListAttr(g, 'weight_names', info.weights.map((e) => `${e.name}:0`));
+      if (info.weights.length === 0) continue;
+      writeWeights(makeGroups(g, info.name), weights, info.weights.map((e) => ({ entry: e, name: `${weightName(e)}:0` })));
     }
     if (adam) writeAdamState(f, spec, adam);
   });
@@ -129,14 +127,15 @@ function readAll(f: H5File, file: string, lim: ModelLoadLimits): KerasH5Model {
     const g = mw.get(n) as H5Group | null;
     return g !== null && getStringListAttr(g, 'weight_names').length > 0;
   });
-  const ours = layerInfos(spec).filter((i) => i.kernel && i.bias);
+  const ours = layerInfos(spec).filter((i) => i.weights.length > 0);
   if (stored.length !== ours.length) throw new ModelError(`${file} has weights for ${stored.length} layers but its model_config has ${ours.length} layers with weights`);
   const weights = new Float32Array(weightManifest(spec).total);
   ours.forEach((info, k) => {
     const g = mw.get(stored[k]) as H5Group;
     const names = getStringListAttr(g, 'weight_names');
-    if (names.length !== 2) throw new ModelError(`layer ${stored[k]} has ${names.length} weights, expected 2 (kernel, bias)`);
-    [info.kernel!, info.bias!].forEach((e, j) => weights.set(readWeight(g, names[j], e.shape, `${stored[k]}/${names[j]}`), e.offset));
+    const want = info.weights.map((e) => weightName(e));
+    if (names.length !== want.length) throw new ModelError(`layer ${stored[k]} has ${names.length} weights, expected ${want.length} (${want.join(', ')})`);
+    info.weights.forEach((e, j) => weights.set(readWeight(g, names[j], e.shape, `${stored[k]}/${names[j]}`), e.offset));
   });
   const adam = readAdamState(f, spec);
   return { spec, weights, metadata, ...(adam ? { adam } : {}) };

@@ -5,6 +5,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { DataError, ModelError, tempSibling } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest } from './manifest.js';
+import { layerTypeOfClass } from './layers/registry.js';
 import { validateSpec } from './validate.js';
 import { keras3Config } from './keras-config.js';
 import { makeGroups, openForRead, h5Reason, type H5Group } from './h5.js';
@@ -15,11 +16,10 @@ import type { SavedModel } from './keras.js';
  * Keras 3 `.keras` archive (a zip, entries stored uncompressed as Keras writes them):
  *   metadata.json     {keras_version, date_saved, tensorpool_metadata: {...metadata, spec}}
  *   config.json       keras3Config(spec)
- *   model.weights.h5  /vars (the model's own, empty), /layers/<snake_case_class>[_k]/vars/0 (kernel), /1 (bias)
+ *   model.weights.h5  /vars (the model's own, empty), /layers/<snake_case_class>[_k]/vars/0 (kernel), /1 (bias) (BatchNormalization: 0..3 gamma, beta, moving_mean, moving_variance)
  *                     one group per layer of model.layers (InputLayer excluded), k counting per class from _1.
  */
 export const KERAS3_VERSION = '3.6.0';
-const SNAKE: Record<string, string> = { Conv2D: 'conv2d', MaxPooling2D: 'max_pooling2d', Dropout: 'dropout', Flatten: 'flatten', Dense: 'dense', Activation: 'activation' };
 const MAX_ENTRY_BYTES = 4 * 1024 ** 3;
 /** Room for config.json, metadata.json and HDF5 headers beyond the float32 weights. */
 const ENTRY_SLACK_BYTES = 16 * 1024 ** 2;
@@ -28,7 +28,8 @@ const ENTRY_SLACK_BYTES = 16 * 1024 ** 2;
 function layerPaths(classNames: string[]): string[] {
   const used = new Map<string, number>();
   return classNames.map((c) => {
-    const base = SNAKE[c] ?? c.toLowerCase();
+    // Keras 3's snake_case of the class (batch_normalization, global_average_pooling2d) is the module's kerasName.
+    const base = layerTypeOfClass(c)?.kerasName ?? c.toLowerCase();
     const k = used.get(base);
     used.set(base, k === undefined ? 0 : k + 1);
     return k === undefined ? `layers/${base}` : `layers/${base}_${k + 1}`;
@@ -56,7 +57,7 @@ export async function saveKeras3(file: string, spec: ModelSpec, weights: Float32
       makeGroups(f, 'vars');
       infos.forEach((info, i) => {
         const vars = makeGroups(f, `${paths[i]}/vars`);
-        if (info.kernel && info.bias) writeWeights(vars, weights, [{ entry: info.kernel, name: '0' }, { entry: info.bias, name: '1' }]);
+        writeWeights(vars, weights, info.weights.map((e, k) => ({ entry: e, name: String(k) })));
       });
     });
     return new Uint8Array(await readFile(h5file));
@@ -117,11 +118,10 @@ export async function loadKeras3(file: string, lim: ModelLoadLimits = {}): Promi
     try {
       const weights = new Float32Array(weightManifest(spec).total);
       infos.forEach((info, i) => {
-        if (!info.kernel || !info.bias) return;
+        if (info.weights.length === 0) return;
         const vars = f.get(`${paths[i]}/vars`) as H5Group | null;
         if (!vars) throw new ModelError(`${file}: model.weights.h5 has no ${paths[i]}/vars for ${refs[i].className} at index ${i}`);
-        weights.set(readWeight(vars, '0', info.kernel.shape, `${paths[i]}/vars/0`), info.kernel.offset);
-        weights.set(readWeight(vars, '1', info.bias.shape, `${paths[i]}/vars/1`), info.bias.offset);
+        info.weights.forEach((e, k) => weights.set(readWeight(vars, String(k), e.shape, `${paths[i]}/vars/${k}`), e.offset));
       });
       return { spec, weights, metadata };
     } catch (e) {

@@ -28,9 +28,13 @@ export function toLayersModel(spec: ModelSpec, weights: Float32Array, metadata: 
   const infos = layerInfos(spec);
   const model = tfl.sequential({ name: spec.name.replace(/[^A-Za-z0-9_.\-/]/g, '_') });
   spec.layers.forEach((l, i) => model.add(layerType(l).toTfjs(l, { name: infos[i].name, ...(i === 0 ? { inputShape: [...spec.inputShape] } : {}) })));
-  const tensors = m.entries.map((e) => tf.tensor(weights.slice(e.offset, e.offset + e.size), e.shape));
-  model.setWeights(tensors);
-  tf.dispose(tensors);
+  // Per layer: a model's own get/setWeights order all trainable weights before all non-trainable ones.
+  infos.forEach((info, i) => {
+    if (info.weights.length === 0) return;
+    const tensors = info.weights.map((e) => tf.tensor(weights.slice(e.offset, e.offset + e.size), e.shape));
+    model.layers[i].setWeights(tensors);
+    tf.dispose(tensors);
+  });
   model.setUserDefinedMetadata({ [META_KEY]: { ...metadata, spec } });
   return model;
 }
@@ -51,7 +55,8 @@ export function fromLayersModel(model: tfl.LayersModel): SavedModel {
   const parsed = specFromKerasConfig(topology, savedSpec?.labels).spec;
   const spec = validateSpec({ ...parsed, name: savedSpec?.name ?? model.name });
   const m = weightManifest(spec);
-  const tensors = model.getWeights();
+  // Per layer (Keras's per-layer order: gamma, beta, moving_mean, moving_variance), not the model's trainable-first order.
+  const tensors = model.layers.flatMap((l) => l.getWeights());
   if (tensors.length !== m.entries.length) throw new ModelError(`model has ${tensors.length} weight tensors, spec expects ${m.entries.length}`);
   const weights = new Float32Array(m.total);
   m.entries.forEach((e, i) => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { forward, type LayerParams, type Step } from './forward.js';
-import { layerInfos, weightManifest } from './manifest.js';
+import { layerInfos, weightManifest, weightName } from './manifest.js';
 
 /**
  * Every step's output of one inference forward pass (the same forward.ts the
@@ -31,10 +31,9 @@ export function layerOutputs(spec: ModelSpec, weights: Float32Array, x: Float32A
   const [h, w, c] = spec.inputShape;
   if (x.length !== h * w * c) throw new ModelError(`input has ${x.length} values, model '${spec.name}' takes ${h}x${w}x${c}`);
   return tf.tidy(() => {
-    const params: (LayerParams | undefined)[] = infos.map((i) => (i.kernel && i.bias ? {
-      kernel: tf.tensor(weights.subarray(i.kernel.offset, i.kernel.offset + i.kernel.size), i.kernel.shape),
-      bias: tf.tensor(weights.subarray(i.bias.offset, i.bias.offset + i.bias.size), i.bias.shape),
-    } : undefined));
+    const params: (LayerParams | undefined)[] = infos.map((i) => (i.weights.length > 0
+      ? Object.fromEntries(i.weights.map((e) => [weightName(e), tf.tensor(weights.subarray(e.offset, e.offset + e.size), e.shape)]))
+      : undefined));
     const pass = forward(spec, infos, params, tf.tensor4d(x, [1, h, w, c]), null);
     const layers = pass.steps.map((s) => ({
       layer: s.layer, name: infos[s.layer].name, type: s.type, relu: s.relu,

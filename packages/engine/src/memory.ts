@@ -10,7 +10,7 @@ import { layerInfos } from './manifest.js';
 import { layerType } from './layers/registry.js';
 import { size } from './layers/layer-type.js';
 
-/** Total trainable parameters (the length of the flat weight vector). */
+/** Total parameters, trainable and not (the length of the flat weight vector; Keras's "Total params"). */
 export function paramCount(spec: ModelSpec): number {
   return layerInfos(spec).reduce((a, l) => a + l.params, 0);
 }

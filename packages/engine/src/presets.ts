@@ -12,19 +12,28 @@ import { validateSpec } from './validate.js';
 export interface SeedWidths { conv1: number; conv2: number; dense: number }
 const SEED_WIDTHS: SeedWidths = { conv1: 32, conv2: 64, dense: 512 };
 
-/** The seed network's layers for `classes` outputs; `widths` narrows it (tests use a slim copy of the same topology). */
-export function seedLayers(classes: number, widths: SeedWidths = SEED_WIDTHS): LayerSpec[] {
+/**
+ * The seed network's layers for `classes` outputs; `widths` narrows it (tests
+ * use a slim copy of the same topology); `batchNorm` puts a
+ * BatchNormalization between each conv and its ReLU (the seed-bn preset).
+ */
+export function seedLayers(classes: number, widths: SeedWidths = SEED_WIDTHS, batchNorm = false): LayerSpec[] {
   const { conv1, conv2, dense } = widths;
+  const bn: LayerSpec[] = batchNorm ? [{ type: 'batchNormalization' }] : [];
   return [
     { type: 'conv2d', filters: conv1, kernelSize: 3, padding: 'same' },
+    ...bn,
     { type: 'activation', activation: 'relu' },
     { type: 'conv2d', filters: conv1, kernelSize: 3 },
+    ...bn,
     { type: 'activation', activation: 'relu' },
     { type: 'maxPooling2d', poolSize: 2 },
     { type: 'dropout', rate: 0.25 },
     { type: 'conv2d', filters: conv2, kernelSize: 3, padding: 'same' },
+    ...bn,
     { type: 'activation', activation: 'relu' },
     { type: 'conv2d', filters: conv2, kernelSize: 3 },
+    ...bn,
     { type: 'activation', activation: 'relu' },
     { type: 'maxPooling2d', poolSize: 2 },
     { type: 'dropout', rate: 0.25 },
@@ -37,6 +46,8 @@ export function seedLayers(classes: number, widths: SeedWidths = SEED_WIDTHS): L
   ];
 }
 
+const FASHION_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
 const PRESETS: Record<string, () => ModelSpec> = {
   seed: () => ({
     name: 'seed',
@@ -47,8 +58,16 @@ const PRESETS: Record<string, () => ModelSpec> = {
   'fashion-mnist': () => ({
     name: 'fashion-mnist',
     inputShape: [28, 28, 1],
-    labels: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    labels: [...FASHION_LABELS],
     layers: seedLayers(10),
+  }),
+  // The seed network with BatchNormalization after each conv, at Fashion-MNIST's shape (28x28x1, 10 classes)
+  // to compare with the fashion-mnist preset; for other data use a spec file with the same layers.
+  'seed-bn': () => ({
+    name: 'seed-bn',
+    inputShape: [28, 28, 1],
+    labels: [...FASHION_LABELS],
+    layers: seedLayers(10, SEED_WIDTHS, true),
   }),
 };
 

@@ -1,6 +1,6 @@
 import { Random } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos } from './manifest.js';
+import { layerInfos, weightName } from './manifest.js';
 import { layerType } from './layers/registry.js';
 import { seedLayers } from './presets.js';
 
@@ -12,7 +12,7 @@ import { seedLayers } from './presets.js';
  */
 export function referenceLoss(
   spec: ModelSpec, w: Float64Array | Float32Array, x: ArrayLike<number>, labels: ArrayLike<number>, n: number,
-  mask?: (layerIndex: number) => ArrayLike<number> | null,
+  mask?: (layerIndex: number) => ArrayLike<number> | null, training = false,
 ): number {
   const infos = layerInfos(spec);
   let shape = [...spec.inputShape];
@@ -21,7 +21,8 @@ export function referenceLoss(
   spec.layers.forEach((l, index) => {
     const info = infos[index];
     const t = layerType(l);
-    a = t.reference({ layer: l, index, n, a, inShape: shape, outShape: info.outputShape, w, kernel: info.kernel?.offset, bias: info.bias?.offset, mask: mask?.(index) ?? null });
+    a = t.reference({ layer: l, index, n, a, inShape: shape, outShape: info.outputShape, w, kernel: info.kernel?.offset, bias: info.bias?.offset,
+      offsets: Object.fromEntries(info.weights.map((e) => [weightName(e), e.offset])), mask: mask?.(index) ?? null, training });
     if (info.kernel && t.referencePenalty) penalty += t.referencePenalty(l, w, info.kernel.offset, info.kernel.size);
     shape = info.outputShape;
   });
@@ -66,7 +67,7 @@ export function testBatch(spec: ModelSpec, n: number, seed: number): { x: Float3
 export function directionalChecks(
   spec: ModelSpec, entries: readonly { name: string; offset: number; size: number }[], g: Float32Array,
   w: Float32Array, x: ArrayLike<number>, labels: ArrayLike<number>, n: number, directionSeed: number,
-  mask?: (layerIndex: number) => ArrayLike<number> | null,
+  mask?: (layerIndex: number) => ArrayLike<number> | null, training = false,
 ): { name: string; analytic: number; fd: number }[] {
   const w64 = Float64Array.from(w);
   const h = 1e-7;
@@ -81,7 +82,7 @@ export function directionalChecks(
       wm[e.offset + j] -= h * d[j];
       analytic += g[e.offset + j] * d[j];
     }
-    const fd = (referenceLoss(spec, wp, x, labels, n, mask) - referenceLoss(spec, wm, x, labels, n, mask)) / (2 * h);
+    const fd = (referenceLoss(spec, wp, x, labels, n, mask, training) - referenceLoss(spec, wm, x, labels, n, mask, training)) / (2 * h);
     return { name: e.name, analytic, fd };
   });
 }

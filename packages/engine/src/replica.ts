@@ -1,15 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
-import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
-import { forward, forwardLogits, type LayerParams, type MaskFn } from './forward.js';
+import { layerInfos, weightManifest, weightName, type LayerInfo, type WeightManifest } from './manifest.js';
+import { forward, forwardLogits, type BatchAllReduce, type LayerParams, type MaskFn } from './forward.js';
 import { backward } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
 import { layerType } from './layers/registry.js';
 import { markWrittenInPlace } from './kernels/in-place.js';
 
-export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
+/**
+ * `training`: dropout and batch statistics. `sync`: sums over the parts of the
+ * global batch this call computes one part of (threads of one step); default:
+ * this call is the whole batch.
+ */
+export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number>; sync?: BatchAllReduce }
 export interface BatchStats { lossSum: number; correct: number; count: number }
 export interface EvalResult extends BatchStats { predictions: Int32Array }
 
@@ -27,7 +32,7 @@ export class Replica {
   readonly spec: ModelSpec;
   private readonly infos: LayerInfo[];
   private readonly vars: tf.Variable[] = [];
-  /** Per layer index: its kernel/bias variables (weighted layers only). */
+  /** Per layer index: its weight variables by name (weighted layers only). */
   private readonly params: (LayerParams | undefined)[] = [];
   private readonly featureSize: number;
   private readonly classes: number;
@@ -41,11 +46,14 @@ export class Replica {
     this.featureSize = h * w * c;
     this.classes = spec.labels.length;
     for (const info of this.infos) {
-      if (!info.kernel || !info.bias) continue;
-      const kernel = fresh(info.kernel.shape);
-      const bias = fresh(info.bias.shape);
-      this.vars.push(kernel, bias);
-      this.params[info.index] = { kernel, bias };
+      if (info.weights.length === 0) continue;
+      const p: LayerParams = {};
+      for (const e of info.weights) {
+        const v = fresh(e.shape);
+        this.vars.push(v);
+        p[weightName(e)] = v;
+      }
+      this.params[info.index] = p;
     }
   }
 
@@ -68,6 +76,9 @@ export class Replica {
    * Gradient of the SUMMED categorical cross-entropy over the n samples (plus n
    * times the weight penalties, if any),
    * written into gradOut (manifest order). x: [n, h, w, c] float32, labels: [n].
+   * Non-trainable entries (moving statistics) get n × the batch statistic
+   * instead (layer-type.ts WeightDef), which the optimizer step turns into the
+   * moving-average update.
    */
   gradients(x: Float32Array, labels: ArrayLike<number>, n: number, opts: GradientOptions, gradOut: Float32Array): BatchStats {
     this.check();
@@ -89,16 +100,14 @@ export class Replica {
             return tf.tensor(fillDropoutMask(new Float32Array(rows * per), rows, per, rate, layer, opts), [rows, ...shape]);
           }
         : null;
-      const pass = forward(this.spec, this.infos, this.params, xt, mask);
+      const pass = forward(this.spec, this.infos, this.params, xt, mask, opts.sync);
       correct = countCorrect(pass.logits, labels, n);
       // Summed CE = -sum(onehot * log_softmax(logits)); its gradient is softmax(logits) - onehot.
       const logp = tf.logSoftmax(pass.logits);
       lossSum = tf.neg(tf.sum(tf.mul(yt, logp))).dataSync()[0] + n * this.penalty();
       const dLogits = tf.sub(tf.exp(logp), yt);
-      backward(pass, this.spec, this.params, dLogits, (layer, dKernel, dBias) => {
-        const info = this.infos[layer];
-        readInto(dKernel, gradOut, info.kernel!.offset);
-        readInto(dBias, gradOut, info.bias!.offset);
+      backward(pass, this.spec, this.params, dLogits, (layer, grads) => {
+        this.infos[layer].weights.forEach((e, k) => readInto(grads[k], gradOut, e.offset));
       });
     });
     return { lossSum, correct, count: n };

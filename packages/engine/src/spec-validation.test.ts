@@ -33,7 +33,7 @@ describe('spec validation', () => {
   it('accepts a valid spec and both presets', () => {
     expect(validateSpec(base()).layers).toHaveLength(5);
     for (const p of PRESET_NAMES) expect(validateSpec(getPreset(p))).toEqual(getPreset(p));
-    expect(PRESET_NAMES).toEqual(['seed', 'fashion-mnist']);
+    expect(PRESET_NAMES).toEqual(['seed', 'fashion-mnist', 'seed-bn']);
   });
 
   it.each([

@@ -26,11 +26,13 @@ export function summary(spec: ModelSpec): string {
   const thick = '='.repeat(width);
   const lines = [`Model: "${spec.name}"`, thin, row(['Layer (type)', 'Output Shape', 'Param #']), thick];
   let total = 0;
+  let frozen = 0;
   infos.forEach((info, i) => {
     total += info.params;
+    for (const e of info.weights) if (e.movingMomentum !== undefined) frozen += e.size;
     lines.push(row([`${info.name} (${info.className})`, `(None, ${info.outputShape.join(', ')})`, fmt(info.params)]));
     if (i < infos.length - 1) lines.push(thin);
   });
-  lines.push(thick, `Total params: ${fmt(total)}`, `Trainable params: ${fmt(total)}`, 'Non-trainable params: 0', thin);
+  lines.push(thick, `Total params: ${fmt(total)}`, `Trainable params: ${fmt(total - frozen)}`, `Non-trainable params: ${fmt(frozen)}`, thin);
   return lines.join('\n');
 }

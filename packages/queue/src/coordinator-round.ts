@@ -5,7 +5,7 @@
  * queued or the job finished. (Moved whole from coordinator.ts; `this` is the Coordinator.)
  */
 import { JobError, type EpochJobData } from '@tensorpool/core';
-import { weightManifest } from '@tensorpool/engine';
+import { movingEntries, weightManifest } from '@tensorpool/engine';
 import { getGlobalWeights, putGlobalWeights } from './blobs.js';
 import { optimizerStatePolicy } from './optimizer-policy.js';
 import { averageRound } from './round-average.js';
@@ -49,7 +49,8 @@ export const roundEnd = {
       each: (s, r) => policy.keepShard(this.redis, this.keys, { jobId, epoch, round: at.round, shard: s }, r),
     });
     const u = await getOuterMomentum(this.redis, this.keys, jobId, at, expected, o);
-    const step = outerStep(start, avg.weights, u, { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 });
+    const outer = { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 } as const;
+    const step = outerStep(start, avg.weights, u, outer, movingEntries(weightManifest(o.spec)));
     await putGlobalWeights(this.redis, this.keys, jobId, next.epoch, step.weights, next.round);
     if (step.u) await putOuterMomentum(this.redis, this.keys, jobId, next, step.u);
     await policy.keepAverage(this.redis, this.keys, jobId, next, avg);

@@ -55,7 +55,7 @@ describe('initFrom refusals', () => {
     expect(await refusal({ initFrom: 'missing.h5' })).toBe(REFUSED);
     expect(await refusal({ initFrom: 'model.npz' })).toBe(REFUSED);
     expect(await refusal({ initFrom: 'text.h5' })).toBe('invalid job: initFrom: text.h5 is not an HDF5 file');
-    expect(await refusal({ initFrom: 'unsupported.h5' })).toMatch(/^invalid job: initFrom: unsupported\.h5: .*BatchNormalization at index 1 \('batch_normalization'\) is not supported/);
+    expect(await refusal({ initFrom: 'unsupported.h5' })).toMatch(/^invalid job: initFrom: unsupported\.h5: .*LayerNormalization at index 1 \('layer_normalization'\) is not supported/);
     expect(await refusal({ initFrom: 'ok.h5', preset: 'fashion-mnist' })).toBe("invalid job: give either 'initFrom' or 'preset'/'spec': the model file gives the architecture");
     expect(await refusal({ initFrom: `sha256:${'0'.repeat(64)}` })).toMatch(/^invalid job: initFrom: model sha256:0{64} is not in the model store/);
     expect(await refusal({ initFrom: 'sha256:xyz' })).toMatch(/^invalid job: initFrom: a model id must be sha256:/);

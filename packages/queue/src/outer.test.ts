@@ -36,4 +36,13 @@ describe('outer step', () => {
     const plain = outerStep(start, avg, undefined, { outer: 'nesterov', outerLr: 1, outerMomentum: 0 });
     expect(Array.from(plain.weights)).toEqual(Array.from(Float32Array.from(avg)));
   });
+
+  it('plain entries (moving statistics) take the average and keep no momentum, whatever the outer optimizer', () => {
+    for (const outer of ['momentum', 'nesterov'] as const) {
+      const r = outerStep(start, avg, Float32Array.from([1, 1, 1]), { outer, outerLr: 0.7, outerMomentum: 0.9 }, [{ offset: 1, size: 1 }]);
+      expect(r.weights[1]).toBe(-1);
+      expect(r.u![1]).toBe(0);
+      expect(r.weights[0]).not.toBeCloseTo(0.5, 3);
+    }
+  });
 });

@@ -11,6 +11,10 @@
  * 'average' returns the float64 average rounded once to float32, exactly what
  * `weightedAverage` returns, so one round per epoch with 'average' is
  * bit-identical to the averaging before rounds and outer optimizers existed.
+ *
+ * `plain` entries (BatchNormalization's moving statistics, engine
+ * movingEntries) are not trained, so no outer optimizer applies to them: they
+ * take the average W̄ whatever `outer` is, and keep u = 0.
  */
 import type { OuterOptimizer } from './schema.js';
 
@@ -27,7 +31,9 @@ export interface OuterStep {
 }
 
 /** One outer step. `avg` is W̄ in float64; `u` the previous momentum (undefined = zeros). */
-export function outerStep(start: Float32Array, avg: Float64Array, u: Float32Array | undefined, o: OuterSettings): OuterStep {
+export function outerStep(
+  start: Float32Array, avg: Float64Array, u: Float32Array | undefined, o: OuterSettings, plain: readonly { offset: number; size: number }[] = [],
+): OuterStep {
   if (o.outer === 'average') return { weights: Float32Array.from(avg) };
   const n = start.length;
   const lr = o.outerLr;
@@ -40,6 +46,10 @@ export function outerStep(start: Float32Array, avg: Float64Array, u: Float32Arra
     const ui = mu * (u ? u[i] : 0) + d;
     next[i] = ui;
     weights[i] = start[i] - lr * (nesterov ? d + mu * ui : ui);
+  }
+  for (const e of plain) {
+    for (let i = e.offset; i < e.offset + e.size; i++) weights[i] = avg[i];
+    next.fill(0, e.offset, e.offset + e.size);
   }
   return { weights, u: next };
 }

@@ -110,12 +110,18 @@ function stepTasks(core: TrainerCore, n: number, t: number, buf: number, opts: E
  * its pool lost a thread, so it refuses further work (callers drop it).
  */
 async function gradientStep(core: TrainerCore, tasks: FusedGradientsTask[], fused: boolean, epoch: number, s: number): Promise<SampleStats[]> {
-  if (fused) core.control.reset();
+  if (fused) {
+    core.control.reset();
+    core.exchange.reset();
+  }
   let first: unknown;
   const runs = tasks.map((task) => core.pool.run(task).catch((e: unknown) => {
     if (first === undefined) {
       first = e;
-      if (fused) core.control.abort();
+      if (fused) {
+        core.control.abort();
+        core.exchange.abort();
+      }
     }
     throw e;
   }));

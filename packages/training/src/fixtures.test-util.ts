@@ -4,7 +4,7 @@
  * class is visible in the pixels so a few steps already learn something.
  */
 import { Random } from '@tensorpool/core';
-import { ADAM_DEFAULTS, Replica, initBackend, adamUpdate, initialWeights, weightManifest, type LayerSpec, type ModelSpec } from '@tensorpool/engine';
+import { ADAM_DEFAULTS, Replica, initBackend, initialWeights, movingEntries, optimizerStep, weightManifest, type LayerSpec, type ModelSpec } from '@tensorpool/engine';
 import { gatherNormalize } from '@tensorpool/preprocessing';
 import { Trainer } from './trainer.js';
 import type { ImageSet } from '@tensorpool/data';
@@ -64,10 +64,11 @@ export async function initTestBackend(name: 'wasm' | 'cpu' = 'wasm'): Promise<st
   return initBackend(name);
 }
 
-/** The plain way: whole global batch on one replica in this process, mean gradient, adamUpdate. */
+/** The plain way: whole global batch on one replica in this process, mean gradient, Adam (and moving statistics: optimizerStep). */
 export function referenceRun(spec: ModelSpec, set: ImageSet, seed: number, batch: number, epochs: number): Float32Array {
   const replica = new Replica(spec);
   const total = weightManifest(spec).total;
+  const moving = movingEntries(weightManifest(spec));
   const size = set.shape[0] * set.shape[1] * set.shape[2];
   const w = initialWeights(spec, seed);
   const m = new Float32Array(total);
@@ -85,7 +86,7 @@ export function referenceRun(spec: ModelSpec, set: ImageSet, seed: number, batch
       replica.gradients(x, labels, idx.length, { training: true, seed, epoch, sampleIds: idx }, g);
       const scale = 1 / idx.length;
       for (let i = 0; i < total; i++) g[i] *= scale;
-      adamUpdate(w, g, m, v, ++t, ADAM_DEFAULTS);
+      optimizerStep(w, g, m, v, ++t, ADAM_DEFAULTS, moving);
     }
   }
   replica.dispose();

@@ -18,7 +18,7 @@
  * fail the step (no Adam update), instead of waiting out BARRIER_TIMEOUT_MS.
  */
 import { TrainingError, type GradientsTask, type ReduceAdamTask } from '@tensorpool/core';
-import { adamUpdate } from '@tensorpool/engine';
+import { optimizerStep, type WeightEntry } from '@tensorpool/engine';
 
 const ARRIVED = 0;
 const FAILED = 1;
@@ -103,10 +103,14 @@ export class StepControl {
 /**
  * For parameters [start, end): g = (grads[0] + ... + grads[slots-1]) * scale,
  * accumulated into slot 0 in fixed slot order (so the result does not depend on
- * which thread runs which slice), then one Adam step on weights/m/v.
+ * which thread runs which slice), then one Adam step on weights/m/v, and the
+ * moving-average update on the `moving` entries (batch normalization's moving
+ * statistics, @tensorpool/engine optimizerStep).
  * Shared by the fused step and the two-phase 'reduceAdam' task.
  */
-export function reduceAdam(grads: Float32Array[], weights: Float32Array, m: Float32Array, v: Float32Array, a: Omit<ReduceAdamTask, 'kind'>): void {
+export function reduceAdam(
+  grads: Float32Array[], weights: Float32Array, m: Float32Array, v: Float32Array, a: Omit<ReduceAdamTask, 'kind'>, moving: readonly WeightEntry[],
+): void {
   const { start, end, scale, slots } = a;
   const g0 = grads[0];
   if (slots === 1) {
@@ -121,5 +125,5 @@ export function reduceAdam(grads: Float32Array[], weights: Float32Array, m: Floa
       g0[i] = sum * scale;
     }
   }
-  adamUpdate(weights, g0, m, v, a.step, a, start, end);
+  optimizerStep(weights, g0, m, v, a.step, a, moving, start, end);
 }

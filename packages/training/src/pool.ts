@@ -6,9 +6,15 @@
 import { Piscina } from 'piscina';
 import { decodeThreadError, workerPath, type ThreadInit, type ThreadTask, type ThreadResultMap, BackendError } from '@tensorpool/core';
 
-/** What every thread gets as workerData: the core init plus the fused-step control block (./fused-step.ts). */
+/**
+ * What every thread gets as workerData: the core init plus the fused-step
+ * control block (./fused-step.ts) and the batch-statistics exchange
+ * (./batch-exchange.ts, `exchangeWidth` float64 values per slot and round).
+ */
 export interface TrainingThreadInit<S = unknown> extends ThreadInit<S> {
   control: SharedArrayBuffer;
+  exchange: SharedArrayBuffer;
+  exchangeWidth: number;
 }
 
 export class ThreadPool {

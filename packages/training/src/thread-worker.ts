@@ -4,11 +4,12 @@
  * shared views from workerData (see @tensorpool/core protocol/thread.ts).
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
+import { initBackend, movingEntries, Replica, type ModelSpec, type WeightEntry } from '@tensorpool/engine';
 import { encodeThreadError, TrainingError, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
 import { reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
 import type { TrainingThreadInit } from './pool.js';
+import { BatchExchange } from './batch-exchange.js';
 
 interface ThreadState {
   replica: Replica;
@@ -18,6 +19,10 @@ interface ThreadState {
   backend: string;
   sampleSize: number;
   control: StepControl;
+  /** Cross-thread batch statistics of a fused step (./batch-exchange.ts). */
+  exchange: BatchExchange;
+  /** Weight entries the optimizer step moving-averages instead of Adam. */
+  moving: WeightEntry[];
 }
 
 const init = workerData as TrainingThreadInit<ModelSpec>;
@@ -26,7 +31,12 @@ let state: Promise<ThreadState> | undefined;
 async function build(): Promise<ThreadState> {
   const backend = await initBackend(init.backend, { inWorkerThread: true });
   const [h, w, c] = init.spec.inputShape;
-  return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control: new StepControl(init.control, init.buffers.grads.length) };
+  const replica = new Replica(init.spec);
+  const slots = init.buffers.grads.length;
+  return {
+    replica, views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c,
+    control: new StepControl(init.control, slots), exchange: new BatchExchange(init.exchange, slots, init.exchangeWidth), moving: movingEntries(replica.manifest),
+  };
 }
 
 function sync(s: ThreadState, version: number): void {
@@ -73,15 +83,17 @@ async function handle(task: ThreadTask): Promise<ThreadResultMap[ThreadTask['kin
         stats = gradients(s, t);
       } catch (e) {
         error = e;
+        // The other tasks may wait for this one's batch statistics: release them.
+        s.exchange.abort();
       }
       if (t.fault) injectFault(s, t);
       const update = s.control.arrive(t.slot, stats?.lossSum ?? NaN, error !== undefined, t.adam.parties);
       if (error !== undefined) throw error;
-      if (update) reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, t.adam);
+      if (update) reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, t.adam, s.moving);
       return stats!;
     }
     case 'reduceAdam': {
-      reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, task);
+      reduceAdam(s.views.grads, s.views.weights, s.views.adamM, s.views.adamV, task, s.moving);
       return { done: true };
     }
     case 'evaluate': {
@@ -111,6 +123,8 @@ function injectFault(s: ThreadState, t: FusedGradientsTask): never {
 function gradients(s: ThreadState, task: FusedGradientsTask): SampleStats {
   sync(s, task.weightsVersion);
   const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
-  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.views.grads[task.slot]);
+  // Fused: every part of the step runs at once, so batch statistics are summed across them.
+  const across = task.adam ? s.exchange.forTask(task.slot, task.adam.parties) : undefined;
+  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids, sync: across }, s.views.grads[task.slot]);
   return { lossSum: r.lossSum, correct: r.correct, count: r.count };
 }

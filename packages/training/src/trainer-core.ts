@@ -10,6 +10,7 @@ import type { AdamOptions, ModelSpec } from '@tensorpool/engine';
 import type { SharedViews } from './shared-state.js';
 import type { ThreadPool } from './pool.js';
 import type { StepControl } from './fused-step.js';
+import type { BatchExchange } from './batch-exchange.js';
 
 export interface TrainerCore {
   readonly spec: ModelSpec;
@@ -24,6 +25,8 @@ export interface TrainerCore {
   readonly pool: ThreadPool;
   /** Barrier of fused steps (./fused-step.ts). */
   readonly control: StepControl;
+  /** Batch statistics summed across the parts of a fused step (./batch-exchange.ts). */
+  readonly exchange: BatchExchange;
   /** Samples one input buffer holds. */
   readonly capacity: number;
   /** Samples per evaluate task. */

@@ -9,12 +9,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { checkPositiveInt, DEFAULTS, TrainingError, UsageError } from '@tensorpool/core';
-import { ADAM_DEFAULTS, initialWeights, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
+import { ADAM_DEFAULTS, batchSyncWidth, initialWeights, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
 import { allocateBuffers, viewsOf } from './shared-state.js';
 import { ThreadPool, type TrainingThreadInit } from './pool.js';
 import { controlBytes, StepControl } from './fused-step.js';
+import { BatchExchange, exchangeBytes } from './batch-exchange.js';
 import { checkSet, type TrainerCore } from './trainer-core.js';
 import { epochSamples, runEpochSteps } from './epoch-steps.js';
 import { evaluateOn, predictOn } from './inference.js';
@@ -63,6 +64,11 @@ export class Trainer {
     this.threads = checkPositiveInt('threads', opts.threads ?? defaultThreads(), '--threads');
     this.batchSize = checkPositiveInt('batch size', opts.batchSize ?? DEFAULTS.batchSize, '--batch-size');
     this.microBatches = checkPositiveInt('microBatches', opts.microBatches ?? this.threads);
+    // BatchNormalization sums statistics across the parts of a step while they run, so all must run at once.
+    const exchangeWidth = batchSyncWidth(this.spec);
+    if (exchangeWidth > 0 && this.microBatches > this.threads) {
+      throw new UsageError(`microBatches (${this.microBatches}) must not exceed threads (${this.threads}) for a model with BatchNormalization: its batch statistics are exchanged between the parts of a step while they run`);
+    }
     this.adamOptions = { ...ADAM_DEFAULTS, ...opts.adam };
     this.total = weightManifest(this.spec).total;
     const [h, w, c] = this.spec.inputShape;
@@ -72,11 +78,13 @@ export class Trainer {
     const classes = this.spec.labels.length;
     const buffers = allocateBuffers(this.total, this.microBatches, capacity, sampleSize, classes);
     const control = new SharedArrayBuffer(controlBytes(this.microBatches));
-    const init: TrainingThreadInit<ModelSpec> = { spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity, classes, buffers, control };
+    const exchange = new SharedArrayBuffer(exchangeBytes(this.microBatches, exchangeWidth));
+    const init: TrainingThreadInit<ModelSpec> = { spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity, classes, buffers, control, exchange, exchangeWidth };
     this.pool = new ThreadPool(init, this.threads);
     this.core = {
       spec: this.spec, threads: this.threads, microBatches: this.microBatches, total: this.total, adamOptions: this.adamOptions,
       views: viewsOf(buffers, this.total), pool: this.pool, control: new StepControl(control, this.microBatches),
+      exchange: new BatchExchange(exchange, this.microBatches, exchangeWidth),
       capacity, chunk, sampleSize, version: 0, adamStep: 0,
     };
   }

@@ -17,7 +17,7 @@ export function register(program: Command): void {
   program
     .command('bench')
     .description('measure training throughput on synthetic input')
-    .option('--preset <name|file>', 'model: seed, fashion-mnist, or a spec JSON file', 'seed')
+    .option('--preset <name|file>', 'model: seed, fashion-mnist, seed-bn, or a spec JSON file', 'seed')
     .option('--threads <n>', 'worker threads, one per core by default', parsePositiveInt('--threads'), defaultThreads())
     .option('--steps <n>', 'timed optimizer steps', parsePositiveInt('--steps'), 10)
     .option('--batch-size <n>', 'global batch size', parsePositiveInt('--batch-size'), DEFAULTS.batchSize)

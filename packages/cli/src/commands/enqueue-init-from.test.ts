@@ -38,7 +38,7 @@ describe('enqueue --init-from', () => {
   it('refuses an unsupported layer and --preset with one line, queuing and storing nothing', async () => {
     const bad = cli('--init-from', join(dir, 'unsupported.h5'), '--epochs', '1');
     expect(bad.status).toBe(1);
-    expect(bad.lines).toEqual([expect.stringMatching(/^tensorpool: initFrom: .*unsupported\.h5: .*BatchNormalization at index 1 \('batch_normalization'\) is not supported/)]);
+    expect(bad.lines).toEqual([expect.stringMatching(/^tensorpool: initFrom: .*unsupported\.h5: .*LayerNormalization at index 1 \('layer_normalization'\) is not supported/)]);
     const both = cli('--init-from', join(dir, 'ok.h5'), '--preset', 'fashion-mnist');
     expect(both.status).toBe(2);
     expect(both.lines).toEqual([expect.stringMatching(/--init-from and --preset\/--spec cannot be combined/)]);

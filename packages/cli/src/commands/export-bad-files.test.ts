@@ -39,7 +39,7 @@ describe('bad model files are refused with one line', () => {
     ['text.h5', /text\.h5 is not an HDF5 file/],
     ['no-config.h5', /no-config\.h5 has no model_config attribute/],
     ['functional.h5', /only Sequential models are supported, this is a Functional/],
-    ['unsupported.h5', /BatchNormalization at index 1 \('batch_normalization'\) is not supported/],
+    ['unsupported.h5', /LayerNormalization at index 1 \('layer_normalization'\) is not supported/],
     ['wrong-shape.h5', /weight dense\/dense\/kernel:0 has shape \[5, 4\], expected \[4, 5\]/],
     ['truncated.h5', /truncated\.h5: cannot read HDF5: .*truncated/],
     ['notzip.keras', /notzip\.keras is not a \.keras archive/],
@@ -56,7 +56,7 @@ describe('bad model files are refused with one line', () => {
   it('predict and train --init-from refuse the same way, writing nothing', () => {
     const p = cli('predict', '--model', f('unsupported.h5'), f('text.h5'));
     expect(p.status).toBe(1);
-    expect(p.lines).toEqual([expect.stringMatching(/BatchNormalization at index 1 .* is not supported/)]);
+    expect(p.lines).toEqual([expect.stringMatching(/LayerNormalization at index 1 .* is not supported/)]);
     const out = f('init-out');
     const t = cli('train', '--init-from', f('wrong-shape.h5'), '--data', dir, '--out', out);
     expect(t.status).toBe(1);

@@ -18,6 +18,6 @@ describe('tensorpool summary', () => {
     const r = run('summary', '--preset', 'mnist');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe("tensorpool: unknown preset 'mnist': use one of seed, fashion-mnist, or a spec JSON file [E_USAGE]\n");
+    expect(r.stderr).toBe("tensorpool: unknown preset 'mnist': use one of seed, fashion-mnist, seed-bn, or a spec JSON file [E_USAGE]\n");
   });
 });

@@ -8,7 +8,7 @@ export function register(program: Command): void {
   program
     .command('summary')
     .description('print the layer table and parameter count of a model preset or spec JSON file')
-    .requiredOption('--preset <name|FILE>', 'preset name (seed, fashion-mnist) or path of a model spec JSON file')
+    .requiredOption('--preset <name|FILE>', 'preset name (seed, fashion-mnist, seed-bn) or path of a model spec JSON file')
     .action((opts: { preset: string }) => {
       process.stdout.write(`${summary(loadSpec(opts.preset))}\n`);
     });

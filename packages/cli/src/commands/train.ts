@@ -186,7 +186,7 @@ export function register(program: Command): void {
   program
     .command('train')
     .description('train a model on all cores (synchronous data-parallel SGD over worker threads)')
-    .option('--preset <name|file>', 'model: seed, fashion-mnist, or a spec JSON file', 'fashion-mnist')
+    .option('--preset <name|file>', 'model: seed, fashion-mnist, seed-bn, or a spec JSON file', 'fashion-mnist')
     .option('--data <ref>', "dataset: 'fashion-mnist', an image folder root/<label>/*.jpg, or a .npz file (default: fashion-mnist for that preset)")
     .option('--data-dir <dir>', 'where the Fashion-MNIST files are')
     .option('--epochs <n>', 'epochs', parsePositiveInt('--epochs'), DEFAULTS.epochs)

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import type { Activation, Padding } from '../spec.js';
 import type { LayerType } from './layer-type.js';
-import { KERAS_DEFAULT_INIT } from './initializers.js';
+import { kernelAndBias } from './initializers.js';
 import { kerasWeightFields } from './keras-weights.js';
 import { l2FromKeras, l2Penalty, l2Schema, l2ToTfjs, referenceL2, withL2Grad, type L2 } from './l2.js';
 import { activationSchema, padBefore, pair, pairSchema, paddingSchema, posInt, spatial, windowOutput } from './window.js';
@@ -38,9 +38,8 @@ export const conv2d: LayerType<Conv2DSpec> = {
   },
   weights(l, inShape) {
     const [kh, kw] = pair(l.kernelSize, [1, 1]);
-    return { kernel: [kh, kw, spatial(inShape, '')[2], l.filters], bias: [l.filters] };
+    return kernelAndBias([kh, kw, spatial(inShape, '')[2], l.filters], [l.filters]);
   },
-  init: KERAS_DEFAULT_INIT,
   activation: (l) => l.activation,
   fusesRelu: true,
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ModelError } from '@tensorpool/core';
 import type { Activation } from '../spec.js';
 import type { LayerType } from './layer-type.js';
-import { KERAS_DEFAULT_INIT } from './initializers.js';
+import { kernelAndBias } from './initializers.js';
 import { kerasWeightFields } from './keras-weights.js';
 import { l2FromKeras, l2Penalty, l2Schema, l2ToTfjs, referenceL2, withL2Grad, type L2 } from './l2.js';
 import { activationSchema, posInt } from './window.js';
@@ -22,8 +22,7 @@ export const dense: LayerType<DenseSpec> = {
     if (inShape.length !== 1) throw new ModelError(`invalid model spec: ${where} needs a flat input but gets [${inShape.join(', ')}]; add a flatten layer before it`);
     return [l.units];
   },
-  weights: (l, inShape) => ({ kernel: [inShape[0], l.units], bias: [l.units] }),
-  init: KERAS_DEFAULT_INIT,
+  weights: (l, inShape) => kernelAndBias([inShape[0], l.units], [l.units]),
   activation: (l) => l.activation,
   fusesRelu: true,
 

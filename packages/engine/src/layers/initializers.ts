@@ -1,4 +1,4 @@
-import type { Initializer } from './layer-type.js';
+import type { Initializer, WeightDef } from './layer-type.js';
 
 /**
  * Keras's default initialisers. Fans as Keras computes them: conv kernel
@@ -17,4 +17,12 @@ export const zeros: Initializer = (out) => {
   out.fill(0);
 };
 
-export const KERAS_DEFAULT_INIT = { kernel: glorotUniform, bias: zeros };
+export const ones: Initializer = (out) => {
+  out.fill(1);
+};
+
+/** Kernel (glorot-uniform) and bias (zeros) of a conv/dense layer, Keras's defaults. */
+export const kernelAndBias = (kernel: number[], bias: number[]): WeightDef[] => [
+  { name: 'kernel', shape: kernel, init: glorotUniform },
+  { name: 'bias', shape: bias, init: zeros },
+];

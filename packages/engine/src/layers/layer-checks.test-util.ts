@@ -10,6 +10,7 @@ import { keras3Config, kerasModelConfig, specFromKerasConfig } from '../keras-co
 import { directionalChecks, referenceLoss, testBatch } from '../reference-net.test-util.js';
 import type { LayerSpec, ModelSpec } from '../spec.js';
 import { layerType } from './registry.js';
+import { LOCAL_ALL_REDUCE } from './layer-type.js';
 
 /**
  * The checks every layer module's test runs (call initBackend('cpu') first):
@@ -19,20 +20,22 @@ import { layerType } from './registry.js';
  * - the module's forward against tfjs-layers' own layer on the same input;
  * - the spec surviving Keras 2, Keras 3 and tfjs-layers configs unchanged.
  */
-export function expectGradientsMatchFiniteDifferences(spec: ModelSpec, n = 3): void {
+export function expectGradientsMatchFiniteDifferences(spec: ModelSpec, n = 3, training = false): void {
   const w = initialWeights(spec, 7);
-  // Non-zero biases so their gradients are exercised away from the symmetric start.
+  // Non-zero biases (and BN betas) so their gradients are exercised away from the symmetric start.
   const rb = new Random(5);
-  for (const e of weightManifest(spec).entries) if (e.shape.length === 1) for (let j = 0; j < e.size; j++) w[e.offset + j] = rb.uniform(-0.05, 0.05);
+  for (const e of weightManifest(spec).entries) if (/\/(bias|beta)$/.test(e.name)) for (let j = 0; j < e.size; j++) w[e.offset + j] = rb.uniform(-0.05, 0.05);
   const { x, labels } = testBatch(spec, n, 11);
   const replica = new Replica(spec);
   replica.setWeights(w);
   const g = new Float32Array(replica.manifest.total);
-  const stats = replica.gradients(x, labels, n, { training: false, seed: 1, epoch: 0, sampleIds: Array.from({ length: n }, (_, i) => i) }, g);
+  const stats = replica.gradients(x, labels, n, { training, seed: 1, epoch: 0, sampleIds: Array.from({ length: n }, (_, i) => i) }, g);
   replica.dispose();
-  expect(stats.lossSum).toBeCloseTo(referenceLoss(spec, w, x, labels, n), 4);
-  const rows = directionalChecks(spec, weightManifest(spec).entries, g, w, x, labels, n, 99);
-  expect(rows.length).toBe(weightManifest(spec).entries.length);
+  expect(stats.lossSum).toBeCloseTo(referenceLoss(spec, w, x, labels, n, undefined, training), 4);
+  // Moving statistics are not trained (their slot holds n x the batch statistic, checked in their layer's test).
+  const trainable = weightManifest(spec).entries.filter((e) => e.movingMomentum === undefined);
+  const rows = directionalChecks(spec, trainable, g, w, x, labels, n, 99, undefined, training);
+  expect(rows.length).toBe(trainable.length);
   for (const r of rows) {
     expect(Math.abs(r.analytic - r.fd), `${r.name}: analytic ${r.analytic} fd ${r.fd}`).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(r.fd), 1e-2));
   }
@@ -52,7 +55,7 @@ export function expectForwardMatchesTfjs(layer: LayerSpec, theirs: tfl.layers.La
     const t = layerType(layer);
     const outShape = t.outputShape(layer, inShape, 'layer');
     const own = t.activation?.(layer);
-    const got = t.forward({ layer, index: 0, x, params: kernel ? { kernel, bias } : undefined, relu: own === 'relu', outShape, mask: null }).out;
+    const got = t.forward({ layer, index: 0, x, params: kernel ? { kernel, bias } : undefined, relu: own === 'relu', outShape, mask: null, training: false, sync: LOCAL_ALL_REDUCE }).out;
     expect(got.shape).toEqual(want.shape);
     expect(got.shape.slice(1)).toEqual(outShape);
     const diff = tf.max(tf.abs(tf.sub(got, want))).dataSync()[0];

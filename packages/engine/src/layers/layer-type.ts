@@ -18,8 +18,21 @@ import type { KerasReader } from './keras-reader.js';
  */
 export type Json = Record<string, unknown>;
 
-/** Kernel and bias variables of a weighted layer. */
-export interface LayerParams { kernel: tf.Tensor; bias: tf.Tensor }
+/**
+ * The weight tensors of a weighted layer by their Keras names (conv/dense:
+ * kernel, bias; batch normalization: gamma, beta, moving_mean, moving_variance).
+ */
+export type LayerParams = Record<string, tf.Tensor>;
+
+/**
+ * Sums per-part partial results element-wise over the parts of one global
+ * batch (threads of one step), in part order, so every part gets the same
+ * totals whatever the thread count. Called by layers that couple the samples
+ * of a batch (BatchNormalization); every part makes the same calls in the same
+ * order. Without threads it returns its input.
+ */
+export interface BatchAllReduce { allReduce(partial: Float64Array): Float64Array }
+export const LOCAL_ALL_REDUCE: BatchAllReduce = { allReduce: (p) => p };
 
 /** Returns the dropout mask [n, ...featureShape] for a layer, or null for no dropout (inference). */
 export type MaskFn = (layerIndex: number, rate: number, featureShape: number[], n: number) => tf.Tensor | null;
@@ -27,7 +40,14 @@ export type MaskFn = (layerIndex: number, rate: number, featureShape: number[], 
 /** How a weight tensor starts; `random()` is uniform in [0, 1) from the entry's own stream. */
 export type Initializer = (out: Float32Array, shape: readonly number[], random: () => number) => void;
 
-export interface WeightShapes { kernel: number[]; bias: number[] }
+/**
+ * One weight tensor of a layer, in Keras's weight order. Non-trainable ones
+ * (moving statistics) carry `movingMomentum`: the optimizer step sets
+ * w = m·w + (1 - m)·g where g, the reduced "gradient" of that entry, is the
+ * global batch's statistic (the layer reports n × statistic per part, and the
+ * reduction divides the sum over parts by the global batch size).
+ */
+export interface WeightDef { name: string; shape: number[]; init: Initializer; movingMomentum?: number }
 
 export interface ForwardArgs<L> {
   layer: L;
@@ -40,6 +60,10 @@ export interface ForwardArgs<L> {
   outShape: number[];
   /** null: inference. */
   mask: MaskFn | null;
+  /** Training mode (batch statistics); false: inference (moving statistics). */
+  training: boolean;
+  /** Cross-part sums of one global batch (LOCAL_ALL_REDUCE without threads). */
+  sync: BatchAllReduce;
 }
 
 export interface ForwardResult {
@@ -47,6 +71,8 @@ export interface ForwardResult {
   out: tf.Tensor;
   /** Anything the backward needs besides input and output (dropout: its mask [n, ...outShape]). */
   mask?: tf.Tensor;
+  /** Further tensors the backward needs (batch normalization: x̂ [n, ..., c] and 1/σ [c]); disposed after it. */
+  saved?: tf.Tensor[];
 }
 
 export interface BackwardArgs<L> {
@@ -57,11 +83,15 @@ export interface BackwardArgs<L> {
   /** dLoss/dOutput [n, ...outShape], the ReLU's mask already applied. */
   g: tf.Tensor;
   mask?: tf.Tensor;
+  saved?: tf.Tensor[];
   params: LayerParams | undefined;
   /** Whether the caller needs dLoss/dInput (false below the first weighted layer). */
   needDx: boolean;
-  /** Weighted layers: called once with dKernel and dBias (disposed by the caller). */
-  onGrad(dKernel: tf.Tensor, dBias: tf.Tensor): void;
+  /** Training mode of the forward step. */
+  training: boolean;
+  sync: BatchAllReduce;
+  /** Weighted layers: called once with one tensor per weight, in `weights` order (disposed by the caller). */
+  onGrad(...grads: tf.Tensor[]): void;
 }
 
 /** Inputs of the float64 reference forward (tests only). */
@@ -73,10 +103,13 @@ export interface ReferenceArgs<L> {
   a: Float64Array;
   inShape: number[];
   outShape: number[];
-  /** The flat weights and this layer's kernel/bias offsets in them. */
+  /** The flat weights and this layer's kernel/bias offsets in them; `offsets`: every weight's, by name. */
   w: ArrayLike<number>;
   kernel?: number;
   bias?: number;
+  offsets: Record<string, number>;
+  /** Training mode (batch statistics over the n samples). */
+  training: boolean;
   /** Dropout mask of this layer [n, ...outShape], or null. */
   mask: ArrayLike<number> | null;
 }
@@ -91,10 +124,8 @@ export interface LayerType<L extends { type: string } = { type: string }> {
   schema: z.ZodObject;
   /** Output shape from the input shape; throws ModelError naming `where` when the layer does not fit. */
   outputShape(l: L, inShape: number[], where: string): number[];
-  /** Weighted layers: kernel and bias shapes (flat-vector order: kernel, then bias). */
-  weights?(l: L, inShape: number[]): WeightShapes;
-  /** Initialisers of kernel and bias (Keras defaults: glorot-uniform, zeros). */
-  init?: { kernel: Initializer; bias: Initializer };
+  /** Weighted layers: their weight tensors in Keras's order (flat-vector order). */
+  weights?(l: L, inShape: number[]): WeightDef[];
   /** The layer's own activation, if it has one. */
   activation?(l: L): Activation | undefined;
   /** A ReLU activation layer right after a linear one of this type runs fused into it. */
@@ -110,6 +141,8 @@ export interface LayerType<L extends { type: string } = { type: string }> {
   fromKeras(r: KerasReader): L;
   /** The tfjs-layers layer equivalent to `l`. */
   toTfjs(l: L, args: { name: string; inputShape?: number[] }): tfl.layers.Layer;
+  /** Layers that couple the samples of a batch: the most float64 values one `sync.allReduce` call of theirs sums. */
+  syncWidth?(l: L, inShape: number[]): number;
   /** Float32 values one training batch keeps of this layer per sample (default: its output). */
   activationElements?(l: L, outShape: number[]): number;
   /** Float64 forward for the finite-difference tests: [n, ...outShape]. */

@@ -9,7 +9,7 @@ import type { ModelSpec } from '../spec.js';
  * The layer modules on the wasm backend with our training kernels (what the
  * trainer runs) give the cpu backend's loss and gradients: strided 'same'
  * convolution with l2, average and max pooling with 'same' borders, both
- * global poolings, dropout. max|g_wasm - g_cpu| <= 1e-5 * max|g_cpu|.
+ * global poolings, dropout, batch normalization. max|g_wasm - g_cpu| <= 1e-5 * max|g_cpu|.
  */
 const specs = (['globalAveragePooling2d', 'globalMaxPooling2d'] as const).map((global): ModelSpec => ({
   name: `wasm-${global}`, inputShape: [9, 8, 2], labels: ['a', 'b', 'c'],
@@ -23,6 +23,16 @@ const specs = (['globalAveragePooling2d', 'globalMaxPooling2d'] as const).map((g
     { type: 'dense', units: 3, activation: 'softmax', kernelRegularizer: { l2: 0.001 } },
   ],
 }));
+// Batch normalization in training mode after a conv and after a dense, its ReLU fused.
+specs.push({
+  name: 'wasm-batchNormalization', inputShape: [9, 8, 2], labels: ['a', 'b', 'c'],
+  layers: [
+    { type: 'conv2d', filters: 4, kernelSize: 3 }, { type: 'batchNormalization' }, { type: 'activation', activation: 'relu' },
+    { type: 'maxPooling2d', poolSize: 2 }, { type: 'flatten' },
+    { type: 'dense', units: 6 }, { type: 'batchNormalization', momentum: 0.9 }, { type: 'activation', activation: 'relu' },
+    { type: 'dense', units: 3, activation: 'softmax' },
+  ],
+});
 
 async function run(backend: string, spec: ModelSpec) {
   await initBackend(backend);

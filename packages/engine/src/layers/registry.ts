@@ -8,6 +8,7 @@ import { activation } from './activation.js';
 import { averagePooling2d } from './average-pooling2d.js';
 import { globalAveragePooling2d } from './global-average-pooling2d.js';
 import { globalMaxPooling2d } from './global-max-pooling2d.js';
+import { batchNormalization } from './batch-normalization.js';
 
 /**
  * Every layer type the engine knows, one module each. Adding a type: write
@@ -17,7 +18,7 @@ import { globalMaxPooling2d } from './global-max-pooling2d.js';
  */
 export const LAYER_TYPES = [
   conv2d, maxPooling2d, dropout, flatten, dense, activation,
-  averagePooling2d, globalAveragePooling2d, globalMaxPooling2d,
+  averagePooling2d, globalAveragePooling2d, globalMaxPooling2d, batchNormalization,
 ] as const;
 
 type SpecOf<T> = T extends LayerType<infer L> ? L : never;
@@ -37,7 +38,7 @@ export function layerTypeOfClass(className: string): LayerType<LayerSpec> | unde
   return BY_CLASS.get(className) as unknown as LayerType<LayerSpec> | undefined;
 }
 
-/** Whether the layer holds a kernel and a bias. */
+/** Whether the layer holds weights (kernel and bias; gamma, beta and moving statistics). */
 export function isWeighted(l: LayerSpec): boolean {
   return layerType(l).weights !== undefined;
 }
