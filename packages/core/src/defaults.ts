@@ -33,8 +33,17 @@ export const DEFAULTS = {
   outerLr: 0.7, // outer learning rate (momentum | nesterov; DiLoCo's)
   outerMomentum: 0.9, // outer momentum (momentum | nesterov; DiLoCo's)
   shardAttempts: 3, // distributed: tries per shard job before its job fails (rejected results are retried)
-  /** `tensorpool worker` on SIGTERM (packages/queue/src/worker-stop.ts): shards in progress get graceMs to finish (under k8s' 900 s / compose's 15 m), closing the connections then closeMs. */
-  workerStop: { graceMs: 840_000, closeMs: 10_000 },
+  /**
+   * Bounded stop on SIGTERM (packages/queue/src/bounded-stop.ts): the work in progress gets graceMs,
+   * closing the connections then closeMs; each sum stays under the platform's kill deadline.
+   * worker: shards (k8s 900 s / compose 15 m); coordinator: an averaging/evaluation step (k8s 120 s /
+   * compose 2 m); api: HTTP requests (k8s' default 30 s; compose's api stop_grace_period 30 s).
+   */
+  stop: {
+    worker: { graceMs: 840_000, closeMs: 10_000 },
+    coordinator: { graceMs: 100_000, closeMs: 10_000 },
+    api: { graceMs: 20_000, closeMs: 5_000 },
+  },
   leaseMs: 30_000, // distributed: BullMQ lock duration and stalled-check interval of shard/epoch jobs
   datasetChunkBytes: 8 * 1024 * 1024, // dataset store: serialized datasets move in chunks of this size
   datasetStoreBytes: 4 * 1024 ** 3, // dataset store: total chunk bytes the Redis store may hold (TENSORPOOL_DATASET_STORE_BYTES)

@@ -19,6 +19,7 @@ import { modelStoreBudget } from './model-store.js';
 import { modelsDir, normalizeOut } from './out-dir.js';
 import { assertJobId, isJobId } from './stored.js';
 import { printable } from './payload-shape.js';
+import type { Logger } from './log.js';
 
 export interface ClientOptions {
   redisUrl?: string;
@@ -31,6 +32,8 @@ export interface ClientOptions {
   modelsDir?: string;
   /** Byte budget of the model store (default TENSORPOOL_MODEL_STORE_BYTES, else DEFAULTS.modelStoreBytes). */
   modelStoreBytes?: number;
+  /** Where the connection's outages are reported (redis.ts; default: nowhere). */
+  log?: Logger;
 }
 
 /**
@@ -79,7 +82,7 @@ export class QueueClient {
     this.modelsDir = modelsDir(opts.modelsDir);
     this.modelStoreBytes = modelStoreBudget(opts.modelStoreBytes);
     this.ownsRedis = !opts.redis;
-    this.redis = opts.redis ?? connectRedis(opts.redisUrl);
+    this.redis = opts.redis ?? connectRedis(opts.redisUrl, {}, opts.log);
     this.queues = openQueues(this.keys, this.redis);
   }
 

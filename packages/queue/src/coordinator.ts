@@ -37,6 +37,7 @@ import { recovery } from './coordinator-recovery.js';
 import { schedule } from './coordinator-schedule.js';
 import { roundEnd } from './coordinator-round.js';
 import { finish } from './coordinator-finish.js';
+import { InFlight } from './in-flight.js';
 
 export interface CoordinatorOptions {
   redisUrl?: string;
@@ -81,6 +82,8 @@ export class Coordinator {
   readonly finishJob = finish.finishJob;
   /** Jobs being finished in this process (finish.finishJob runs once per job at a time). */
   readonly finishing = new Map<string, Promise<void>>();
+  /** Steps in progress (round ends, job starts, resume, failures): what a bounded stop's grace waits for (bounded-stop.ts). */
+  private readonly steps = new InFlight();
 
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);
@@ -101,18 +104,18 @@ export class Coordinator {
     };
     this.trainWorker = new Worker<TrainJobData>(this.keys.trainQueue, (job) => {
       const { jobId } = parseTrainJobData(job.data);
-      return this.guard(jobId, () => this.startJob(jobId));
+      return this.steps.run(() => this.guard(jobId, () => this.startJob(jobId)));
     }, wopts);
     this.epochWorker = new Worker<EpochJobData>(this.keys.epochQueue, (job) => {
       const data = parseEpochJobData(job.data);
-      return this.guard(data.jobId, () => this.finishRound(data));
+      return this.steps.run(() => this.guard(data.jobId, () => this.finishRound(data)));
     }, wopts);
     for (const w of [this.trainWorker, this.epochWorker]) w.on('error', (e) => this.log.error(`coordinator: ${e.message}`));
     // An epoch job fails when one of its shards failed its last attempt
     // (failParentOnFailure); the training job then fails naming the shard.
     this.eventsRedis = connectRedis(opts.redisUrl);
     this.events = new QueueEvents(this.keys.epochQueue, { ...queueOpts(this.keys, this.eventsRedis), autorun: false });
-    this.events.on('failed', ({ jobId }) => void this.onEpochFailed(jobId).catch((e) => this.log.error(`coordinator: ${(e as Error).message}`)));
+    this.events.on('failed', ({ jobId }) => void this.steps.run(() => this.onEpochFailed(jobId)).catch((e) => this.log.error(`coordinator: ${(e as Error).message}`)));
     this.events.on('error', (e) => this.log.error(`coordinator events: ${e.message}`));
   }
 
@@ -121,15 +124,26 @@ export class Coordinator {
     void this.epochWorker.run();
     void this.events.run();
     await Promise.all([this.trainWorker.waitUntilReady(), this.epochWorker.waitUntilReady(), this.events.waitUntilReady()]);
-    await this.resume();
+    await this.steps.run(() => this.resume());
     this.log.info(`coordinator ready (prefix ${this.keys.prefix})`);
   }
 
-  /** Graceful stop: finishes the step in progress, then disconnects. */
+  /** Graceful stop: takes no new step, finishes the ones in progress, then disconnects. */
   async close(): Promise<void> {
     await Promise.all([this.trainWorker.close(), this.epochWorker.close(), this.events.close()]);
     await this.evaluator.close();
     await this.queues.close();
     await Promise.all([this.redis, this.bullRedis, this.eventsRedis].map((r) => r.quit().catch(() => undefined)));
+  }
+
+  /** Resolves when no step is in progress. */
+  whenIdle(): Promise<void> {
+    return this.steps.whenIdle();
+  }
+
+  /** Drops the Redis connections and evaluation threads at once (a stop past its bounds); the process exits next. */
+  abandon(): void {
+    for (const r of [this.redis, this.bullRedis, this.eventsRedis]) r.disconnect();
+    void this.evaluator.close().catch(() => undefined);
   }
 }

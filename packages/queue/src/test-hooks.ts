@@ -10,6 +10,10 @@
  *    { "at": "thread-fault", "epoch": 0, "shard": 0, "step": 2, "how": "exit" }]
  *
  * Points (epoch and shard 0-based, step 1-based: the step just finished):
+ *   starting        worker, coordinator, serve: the signal handler is installed, the start is next
+ *                   (bounded-stop.ts; no epoch)
+ *   request         serve: an HTTP request arrived and counts as in progress (api-process.ts; no epoch;
+ *                   announced only, `pause` is ignored)
  *   shard-step      worker, after each training step of a shard (before the next one)
  *   shard-stored    worker, after a shard's result is stored, before BullMQ hears of it
  *   epoch-averaged  coordinator, after epoch e's last round is averaged and the epoch's metrics are
@@ -23,7 +27,7 @@
  * A matching rule writes one line on stderr (pipes are synchronous on Linux,
  * so the line is out before the process goes on):
  *
- *   tensorpool-test-hook: <at> epoch=<e> shard=<s> step=<k> pid=<pid> [paused]
+ *   tensorpool-test-hook: <at> [epoch=<e>] [shard=<s>] [step=<k>] pid=<pid> [paused]
  *
  * and with `pause` waits until the process gets SIGUSR2 (the test kills it
  * there, or releases it). A rule fires `times` times per process (default 1,
@@ -32,7 +36,7 @@
 import { z } from 'zod';
 import { UsageError } from '@tensorpool/core';
 
-const POINTS = ['shard-step', 'shard-stored', 'epoch-averaged', 'epoch-queued', 'round-state', 'thread-fault'] as const;
+const POINTS = ['starting', 'request', 'shard-step', 'shard-stored', 'epoch-averaged', 'epoch-queued', 'round-state', 'thread-fault'] as const;
 export type HookPoint = (typeof POINTS)[number];
 
 const count = z.number().int().nonnegative();
@@ -48,7 +52,7 @@ const Rule = z.strictObject({
 type Rule = z.infer<typeof Rule> & { fired: number };
 
 export interface HookWhere {
-  epoch: number;
+  epoch?: number;
   shard?: number;
   step?: number;
 }
@@ -88,10 +92,11 @@ function take(at: HookPoint, where: HookWhere): Rule | undefined {
 }
 
 function announce(at: HookPoint, where: HookWhere, paused: boolean): void {
-  const parts = [`epoch=${where.epoch}`];
+  const parts: string[] = [];
+  if (where.epoch !== undefined) parts.push(`epoch=${where.epoch}`);
   if (where.shard !== undefined) parts.push(`shard=${where.shard}`);
   if (where.step !== undefined) parts.push(`step=${where.step}`);
-  process.stderr.write(`tensorpool-test-hook: ${at} ${parts.join(' ')} pid=${process.pid}${paused ? ' paused' : ''}\n`);
+  process.stderr.write(`tensorpool-test-hook: ${at} ${parts.map((x) => `${x} `).join('')}pid=${process.pid}${paused ? ' paused' : ''}\n`);
 }
 
 /**

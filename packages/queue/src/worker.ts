@@ -32,6 +32,7 @@ import { leaseTimings, type LeaseTimings } from './timing.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
 import { hook, threadFault } from './test-hooks.js';
+import { InFlight } from './in-flight.js';
 
 export interface ShardWorkerOptions {
   redisUrl?: string;
@@ -65,9 +66,8 @@ export class ShardWorker {
   private readonly threads?: number;
   private readonly concurrency: number;
   private timer?: NodeJS.Timeout;
-  private busy = 0;
-  /** Resolved (and emptied) when `busy` drops to 0: what a bounded stop waits for (worker-stop.ts). */
-  private idleWaiters: Array<() => void> = [];
+  /** Shards in progress: what a bounded stop's grace waits for (bounded-stop.ts). */
+  private readonly busy = new InFlight();
   private shardsDone = 0;
   private imagesPerSecond = 0;
   private readonly trainers: TrainerCache;
@@ -135,7 +135,7 @@ export class ShardWorker {
 
   /** Resolves when no shard is in progress. */
   whenIdle(): Promise<void> {
-    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.busy.whenIdle();
   }
 
   /** Drops the Redis connections and trainer threads at once (a stop past its bounds); the process exits next. */
@@ -149,7 +149,7 @@ export class ShardWorker {
   private heartbeat(): Promise<void> {
     return beat(this.redis, this.keys, {
       id: this.id, host: hostname(), pid: process.pid, threads: this.threads ?? 0, concurrency: this.concurrency,
-      busy: this.busy, imagesPerSecond: this.imagesPerSecond, shardsDone: this.shardsDone, at: Date.now(),
+      busy: this.busy.count, imagesPerSecond: this.imagesPerSecond, shardsDone: this.shardsDone, at: Date.now(),
     });
   }
 
@@ -165,7 +165,7 @@ export class ShardWorker {
     if (shards !== o.shards || epoch >= o.epochs || round >= roundsOf(o)) throw new JobError(`job ${jobId}: shard job data (epoch ${epoch + 1} round ${round + 1}, ${shards} shards) does not match the job (${o.epochs} epochs of ${roundsOf(o)} rounds, ${o.shards} shards)`);
     const expected = weightManifest(o.spec).total;
     const what = `job ${jobId} ${describeShard({ epoch, shard, round })}`;
-    this.busy++;
+    this.busy.enter();
     const abort = new AbortController();
     const poll = setInterval(() => {
       void getJobRecord(this.redis, this.keys, jobId).then((r) => {
@@ -236,7 +236,7 @@ export class ShardWorker {
       return { stored, samples: r.samples };
     } finally {
       clearInterval(poll);
-      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.busy.leave();
     }
   }
 

@@ -5,3 +5,4 @@ export { checkListen, isLoopback } from './bind.js';
 export { sameSecret } from './secret.js';
 export { buildLogdirServer } from './dashboard/logdir-server.js';
 export { describeTrustProxy, parseTrustProxy, TRUST_PROXY_ENV, type TrustProxy, type TrustProxyOption } from './trust-proxy.js';
+export { ApiProcess, type Listen } from './api-process.js';

@@ -17,12 +17,12 @@ export async function streamRunEvents(source: RunSource, id: string, req: Fastif
   let cursor = typeof last === 'string' && CURSOR.test(last) ? last : '0';
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  // setHeader, not writeHead's object: a stop finds the event streams by getHeader('content-type') (api-process.ts).
+  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('connection', 'keep-alive');
+  res.setHeader('x-accel-buffering', 'no');
+  res.writeHead(200);
   const closed = new AbortController();
   res.on('close', () => closed.abort());
   const send = (events: CursorEvent[]): string | undefined => {
