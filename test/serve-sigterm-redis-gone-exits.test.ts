@@ -3,7 +3,8 @@
 // Idle, it closes at once (ioredis drops a connection with nothing queued on
 // QUIT): exit 0. With a request in progress that waits for Redis (/healthz's
 // PING sits in the offline queue), the request gets TENSORPOOL_API_STOP_GRACE_MS
-// (1 s here) and can never finish, so that bound is always what ends it: exit 1
+// (1 s here) and cannot finish (its PING timeout, TENSORPOOL_API_HEALTH_TIMEOUT_MS,
+// is set far beyond it), so that bound is always what ends it: exit 1
 // with one line, the client's connection dropped, instead of hanging.
 // Events, not timing: the test waits for the "listening" lines, kills the
 // private redis-server, waits for each server's "unreachable" line, and for
@@ -31,7 +32,7 @@ const serve = ['serve', '--port', '0', '--host', '127.0.0.1'];
 describe('serve stop with Redis gone', () => {
   it('idle: exit 0; a request waiting for Redis: exit 1 with one line after the grace', { timeout: 60_000 }, async () => {
     const idle = c.start('api-idle', serve);
-    const busy = c.start('api-busy', serve, { TENSORPOOL_API_STOP_GRACE_MS: '1000', ...hooks({ at: 'request' }) });
+    const busy = c.start('api-busy', serve, { TENSORPOOL_API_STOP_GRACE_MS: '1000', TENSORPOOL_API_HEALTH_TIMEOUT_MS: '600000', ...hooks({ at: 'request' }) });
     const url = (await busy.waitForLine(/api listening on /)).match(/on (http:\S+)/)![1];
     await idle.waitForLine(/api listening on /);
     const marks = [idle.output().length, busy.output().length];

@@ -96,6 +96,8 @@ export const DEFAULTS = {
     rateLimitMax: 60, // mutating requests per route, client address and window (429 above); TENSORPOOL_API_RATE_MAX, --rate-limit
     rateLimitWindowMs: 60_000, // TENSORPOOL_API_RATE_WINDOW_MS, --rate-window-ms
     sessionTtlMs: 8 * 3600_000, // dashboard session (cookie) lifetime in Redis
+    /** /healthz answers 503 when Redis does not answer PING within this (ioredis queues commands while disconnected, so a bare PING would wait for ever). */
+    healthTimeoutMs: 2_000,
   },
   /** Run events (packages/core/src/events.ts) and the dashboard that reads them. */
   events: {

@@ -30,6 +30,8 @@ export interface ApiOptions extends ClientOptions {
   rateLimitWindowMs?: number;
   /** Lifetime of a dashboard session. */
   sessionTtlMs?: number;
+  /** /healthz: 503 when Redis does not answer PING within this (TENSORPOOL_API_HEALTH_TIMEOUT_MS). */
+  healthTimeoutMs?: number;
   /** Proxies whose X-Forwarded-For gives the client address (TENSORPOOL_API_TRUST_PROXY; default off, trust-proxy.ts). */
   trustProxy?: TrustProxyOption;
   logger?: boolean | LogTarget;
@@ -44,6 +46,7 @@ export interface ApiConfig {
   rateLimitMax: number;
   rateLimitWindowMs: number;
   sessionTtlMs: number;
+  healthTimeoutMs: number;
   trustProxy: TrustProxy;
 }
 
@@ -86,6 +89,7 @@ export function resolveConfig(opts: ApiOptions): ApiConfig {
     rateLimitMax: int('rateLimitMax (serve --rate-limit, TENSORPOOL_API_RATE_MAX)', opts.rateLimitMax, 'TENSORPOOL_API_RATE_MAX', d.rateLimitMax, 1, 1_000_000),
     rateLimitWindowMs: int('rateLimitWindowMs (serve --rate-window-ms, TENSORPOOL_API_RATE_WINDOW_MS)', opts.rateLimitWindowMs, 'TENSORPOOL_API_RATE_WINDOW_MS', d.rateLimitWindowMs, 1000, 86_400_000),
     sessionTtlMs: int('sessionTtlMs (TENSORPOOL_API_SESSION_TTL_MS)', opts.sessionTtlMs, 'TENSORPOOL_API_SESSION_TTL_MS', d.sessionTtlMs, 60_000, 7 * 86_400_000),
+    healthTimeoutMs: int('healthTimeoutMs (TENSORPOOL_API_HEALTH_TIMEOUT_MS)', opts.healthTimeoutMs, 'TENSORPOOL_API_HEALTH_TIMEOUT_MS', d.healthTimeoutMs, 100, 600_000),
     trustProxy: parseTrustProxy(opts.trustProxy),
   };
 }

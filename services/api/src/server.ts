@@ -66,11 +66,17 @@ export async function buildServer(opts: ApiOptions = {}): Promise<ApiServer> {
   });
 
   app.get('/healthz', { config: { public: true }, schema: { summary: 'Liveness and Redis reachability', tags: ['ops'] } }, async (_req, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to PING within ${cfg.healthTimeoutMs} ms`)), cfg.healthTimeoutMs);
+    });
     try {
-      await client.redis.ping();
+      await Promise.race([client.redis.ping(), late]);
       return { ok: true };
     } catch (e) {
       return reply.code(503).send({ ok: false, message: `redis unreachable: ${(e as Error).message}` });
+    } finally {
+      clearTimeout(timer);
     }
   });
   const registry = prometheusRegistry(client);
