@@ -24,6 +24,7 @@
  * BullMQ's own traffic); without `redis-server` on PATH it falls back to
  * REDIS_URL and reports no bytes.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
 import { DEFAULTS } from '@tensorpool/core';
@@ -44,8 +45,15 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: String(DEFAULTS.batchSize) },
     'local-threads': { type: 'string', default: String(availableParallelism()) },
     'skip-local': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  // The usage is this file's header comment, so it cannot drift from it.
+  const src = readFileSync(new URL('../parity.ts', import.meta.url), 'utf8');
+  process.stdout.write(`${src.slice(src.indexOf('/**') + 3, src.indexOf('*/')).replace(/^ \* ?/gm, '').trim()}\n`);
+  process.exit(0);
+}
 const batchSize = Number(values['batch-size']);
 const data = (seed: number) => ({ preset: values.preset!, limit: Number(values.limit), testLimit: Number(values['test-limit']), epochs: Number(values.epochs), seed, batchSize });
 const seeds = values.seeds!.split(',').map(Number);
