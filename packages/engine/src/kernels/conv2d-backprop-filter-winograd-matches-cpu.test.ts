@@ -50,7 +50,6 @@ describe('3x3 stride-1 filter gradient in the Winograd F(4x4, 3x3) domain matche
       const r = await filterGrad(c, 970 + i);
       expect(r.shape, JSON.stringify(c)).toEqual([3, 3, c.cin, c.cout]);
       expect(r.err, JSON.stringify(c)).toBeLessThan(TOLERANCE);
-      if (process.env.TP_PRINT_ERR) console.log(JSON.stringify(c), r.err);
     }
   });
 });
