@@ -16,7 +16,8 @@
  * in this one process, R rounds alternating without and with them; prints the
  * medians per layer and pass and their ratio (without / with: > 1 = SIMD faster).
  * --compare-winograd R: the same with the SIMD kernels on both sides, Winograd
- * F(4x4, 3x3) off ("without") and on ("with") for the 3x3 convolutions.
+ * F(4x4, 3x3) off ("without") and on ("with") for the 3x3 convolutions
+ * (forward, input gradient and, since 32b406d, filter gradient).
  * --compare-winograd-filter-grad R: the same with Winograd forward on both
  * sides, the 3x3 filter gradient direct ("without") or in the Winograd domain ("with").
  */
