@@ -8,7 +8,7 @@
  * after one warm-up call. bench/pytorch_ref.py `profile` prints the same rows
  * for PyTorch; bench/pytorch.ts puts them side by side.
  *
- *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--cpu-time] [--no-simd | --compare-simd R | --compare-winograd R]
+ *   node bench/dist/layer-profile.js --preset seed [--reps 3] [--batch 32] [--cpu-time] [--no-simd | --compare-simd R | --compare-winograd R | --compare-winograd-filter-grad R]
  * --cpu-time: time by this process's CPU time (process.cpuUsage) instead of
  * wall time; the kernels run on this one thread, so on a loaded machine CPU
  * time is far less noisy than wall time (which counts waiting for a core).
@@ -16,7 +16,10 @@
  * in this one process, R rounds alternating without and with them; prints the
  * medians per layer and pass and their ratio (without / with: > 1 = SIMD faster).
  * --compare-winograd R: the same with the SIMD kernels on both sides, Winograd
- * F(4x4, 3x3) off ("without") and on ("with") for the 3x3 convolutions.
+ * F(4x4, 3x3) off ("without") and on ("with") for the 3x3 convolutions
+ * (forward, input gradient and, since 32b406d, filter gradient).
+ * --compare-winograd-filter-grad R: the same with Winograd forward on both
+ * sides, the 3x3 filter gradient direct ("without") or in the Winograd domain ("with").
  */
 import * as tf from '@tensorflow/tfjs';
 import { getPreset, initBackend, registerTrainingKernels, type TrainingKernelOptions } from '@tensorpool/engine';
@@ -160,7 +163,9 @@ if (process.argv[1]?.endsWith('layer-profile.js')) {
   await initBackend('wasm', { kernels: process.argv.includes('--no-simd') ? { simdKernels: false } : 'all' });
   const [preset, batch, reps] = [arg('preset', 'seed'), Number(arg('batch', '32')), Number(arg('reps', '3'))];
   const rounds = Number(arg('compare-simd', '0')), wino = Number(arg('compare-winograd', '0'));
+  const winoGrad = Number(arg('compare-winograd-filter-grad', '0'));
   const r = rounds > 0 ? compareSimd(preset, batch, reps, rounds, { simdKernels: false })
-    : wino > 0 ? compareSimd(preset, batch, reps, wino, { winograd: false }) : profileLayers(preset, batch, reps);
+    : wino > 0 ? compareSimd(preset, batch, reps, wino, { winograd: false })
+      : winoGrad > 0 ? compareSimd(preset, batch, reps, winoGrad, { winogradFilterGrad: false }) : profileLayers(preset, batch, reps);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

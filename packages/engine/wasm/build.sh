@@ -11,4 +11,4 @@ cd "$here"
 # Relative source paths and no debug info keep the bytes independent of where the repo lives.
 clang --target=wasm32 -O3 -msimd128 -ffreestanding -nostdlib -fno-builtin \
   -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all -Wl,-z,stack-size=65536 \
-  -o "$out" conv-filter-grad.c conv-forward.c max-pool-grad.c winograd.c
+  -o "$out" conv-filter-grad.c conv-forward.c max-pool-grad.c winograd.c winograd-filter-grad.c

@@ -16,6 +16,7 @@ import { BackendError } from '@tensorpool/core';
 import { filterGradConv } from './conv2d-backprop-filter-conv.js';
 import { filterGradSimd } from './conv2d-backprop-filter-simd.js';
 import { filterGradWide } from './conv2d-backprop-filter-wide.js';
+import { filterGradWinograd } from './conv2d-backprop-filter-winograd.js';
 import { simdRoute } from './simd-module.js';
 import { disposeAll, filterFromRows, heapF32, requireFloat32, requireNHWC, stock, view, type KernelArgs } from './wasm.js';
 
@@ -42,8 +43,13 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
     throw new BackendError('Conv2DBackpropFilter on wasm supports only dilation 1; use dilationRate 1');
   }
   const stride1 = info.strideHeight === 1 && info.strideWidth === 1;
-  // Stride 1: our WebAssembly SIMD kernel (./conv2d-backprop-filter-simd.ts); with it off, the XNNPACK routes below.
-  if (stride1 && simdRoute.enabled) return filterGradSimd(x, dy, info, backend);
+  // Stride 1: our WebAssembly SIMD kernels, 3x3 with enough channels in the Winograd domain
+  // (./conv2d-backprop-filter-winograd.ts), else direct (./conv2d-backprop-filter-simd.ts); with them off, the XNNPACK routes below.
+  if (stride1 && simdRoute.enabled) {
+    const wino = simdRoute.winograd && simdRoute.winogradFilterGrad && info.filterHeight === 3 && info.filterWidth === 3
+      && x.shape[3] >= simdRoute.minWinogradChannels;
+    return wino ? filterGradWinograd(x, dy, info, backend) : filterGradSimd(x, dy, info, backend);
+  }
   if (stride1 && convRoute.enabled && x.shape[3] >= convRoute.minChannels && x.shape[3] * info.filterHeight * info.filterWidth * info.outHeight * info.outWidth <= convRoute.maxPointers) {
     const r = filterGradConv(x, dy, info, backend);
     if (r) return r;

@@ -40,7 +40,7 @@ export function convWinograd(backend: WasmBackend, x: tf.TensorInfo, filter: tf.
 }
 
 /** mem[xo + ((r + top) * Wp + c + left) * cp + i] = xh[src + (r * W + c) * C + i]: one sample [H, W, C] into [Hp, Wp, cp]. */
-function copyInterior(mem: Float32Array, xh: Float32Array, xo: number, src: number, H: number, W: number, C: number, cp: number, Wp: number, pad: Padding): void {
+export function copyInterior(mem: Float32Array, xh: Float32Array, xo: number, src: number, H: number, W: number, C: number, cp: number, Wp: number, pad: Padding): void {
   for (let r = 0; r < H; r++) {
     const from = src + r * W * C, to = xo + ((r + pad.top) * Wp + pad.left) * cp;
     if (cp === C) {

@@ -33,6 +33,8 @@ export interface TrainingKernelOptions {
   simdKernels?: boolean;
   /** Within those, Winograd F(4x4, 3x3) for 3x3 filters (wasm/winograd.c) instead of the direct kernel. */
   winograd?: boolean;
+  /** With Winograd on, the 3x3 filter gradient in the Winograd domain too (wasm/winograd-filter-grad.c). */
+  winogradFilterGrad?: boolean;
 }
 /**
  * 'all' = every kernel of ours; 'missing-only' = only what wasm lacks
@@ -40,8 +42,8 @@ export interface TrainingKernelOptions {
  */
 export type TrainingKernelSet = 'all' | 'missing-only';
 
-const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true, simdKernels: true, winograd: true };
-const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false, simdKernels: false, winograd: false };
+const ALL: Required<TrainingKernelOptions> = { fastBackpropInput: true, fastMatMul: true, fastIdentity: true, fastMaxPoolGrad: true, fastSum: true, simdKernels: true, winograd: true, winogradFilterGrad: true };
+const NONE: Required<TrainingKernelOptions> = { fastBackpropInput: false, fastMatMul: false, fastIdentity: false, fastMaxPoolGrad: false, fastSum: false, simdKernels: false, winograd: false, winogradFilterGrad: false };
 
 /** Stock kernels that cache packed operands per tensor id, and those operands. */
 const FRESH_OPERANDS: [string, string[]][] = [
@@ -74,6 +76,7 @@ export function registerTrainingKernels(set: TrainingKernelSet | TrainingKernelO
   }
   simdRoute.enabled = o.simdKernels;
   simdRoute.winograd = o.winograd;
+  simdRoute.winogradFilterGrad = o.winogradFilterGrad;
   install(tf.Conv2DBackpropFilter, conv2DBackpropFilter);
   install(tf.Conv2DBackpropInput, o.fastBackpropInput ? conv2DBackpropInput : undefined);
   captureStock(tf.BatchMatMul);

@@ -31,10 +31,16 @@ export interface SimdExports {
   /** See winograd.c: bias 0 = none (else [Cop]), work 36 * (WINO_BLOCK * (Cp + Cop) + 2 * WINO_PAD) floats. */
   wino_conv(xp: number, U: number, bias: number, out: number, work: number, Wp: number, Cp: number, oh: number, ow: number,
     Co: number, Cop: number, relu: number): void;
+  /** See winograd-filter-grad.c: M [36, Cp, Cop] += products of ns samples' tiles; work 36 * (WINO_GRAD_BLOCK * (Cp + Cop) + 2 * WINO_PAD) floats. */
+  wino_filter_grad_acc(xp: number, gp: number, M: number, work: number, ns: number, th: number, tw: number, Cp: number, Cop: number): void;
+  /** See winograd-filter-grad.c: dw [3, 3, C, Co] = G^T M G. */
+  wino_filter_grad_out(M: number, dw: number, C: number, Co: number, Cp: number, Cop: number): void;
 }
 
 /** TB and PAD in winograd.c: tiles per block, padding of the position stride. */
 export const WINO_BLOCK = 16, WINO_PAD = 16;
+/** GB in winograd-filter-grad.c: tiles per block of the filter gradient. */
+export const WINO_GRAD_BLOCK = 32;
 
 /**
  * Route the kernels that have a SIMD version through it (registerTrainingKernels'
@@ -42,9 +48,11 @@ export const WINO_BLOCK = 16, WINO_PAD = 16;
  * minForwardChannels input channels: with 1-3 (a network's first layer) XNNPACK
  * was 4x faster (fashion-mnist conv1, bench/layer-profile.js --compare-simd).
  * 3x3 filters from minWinogradChannels input channels take Winograd F(4x4, 3x3)
- * (winograd.c) when `winograd` is on (bench/layer-profile.js --compare-winograd).
+ * (winograd.c) when `winograd` is on (bench/layer-profile.js --compare-winograd),
+ * and their filter gradient the Winograd domain (winograd-filter-grad.c) when
+ * `winogradFilterGrad` is on too (--compare-winograd-filter-grad).
  */
-export const simdRoute = { enabled: true, minForwardChannels: 8, winograd: true, minWinogradChannels: 16 };
+export const simdRoute = { enabled: true, minForwardChannels: 8, winograd: true, winogradFilterGrad: true, minWinogradChannels: 16 };
 
 /** packages/engine/wasm/kernels.wasm, seen from src/kernels and from dist/kernels alike. */
 export const KERNELS_WASM = new URL('../../wasm/kernels.wasm', import.meta.url);
