@@ -24,3 +24,4 @@ export * from './outer.js';
 export * from './round-average.js';
 export { putModel, getModelInfo, getModelWeights, touchModel, MODEL_ID_RE, type StoredModel } from './model-store.js';
 export { resolveInitFrom, storeModelFile, startWeights, maxModelFileBytes } from './init-from.js';
+export * from './trace.js';
