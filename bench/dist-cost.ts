@@ -16,9 +16,9 @@
  * (coordinator's finishedAt), split along the critical path with the
  * phase spans of packages/queue/src/trace.ts (lanes.ts names the parts).
  *
- *   node bench/dist/dist-cost.js [--limit 20000] [--test-limit 10000] [--reps 2] [--settings default] [--no-before]
+ *   node bench/dist/dist-cost.js [--limit 20000] [--test-limit 10000] [--reps 2] [--settings default] [--before yes|no]
  *
- * Each setting also runs as `<setting>:cold-eval` (unless --no-before): the
+ * Each setting also runs as `<setting>:cold-eval` (unless --before no): the
  * coordinator's evaluation trainer started at the epoch's end, as before
  * CoordinatorOptions.warmEvaluator, so its saving is a ratio of this run.
  *
@@ -26,6 +26,7 @@
  * epoch with the batch split (16 per shard: the per-thread batch of the local run).
  */
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { availableParallelism, loadavg } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { getPreset } from '@tensorpool/engine';
@@ -42,13 +43,19 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '2' },
     settings: { type: 'string', default: 'default' },
     // Also each setting with the coordinator's evaluator trainer started cold at the epoch's end (the behaviour before it was warmed up front).
-    before: { type: 'boolean', default: true },
+    before: { type: 'string', default: 'yes' },
     'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
 const S = 2;
 const cfg = { preset: 'fashion-mnist', data: 'fashion-mnist', limit: Number(values.limit), testLimit: Number(values['test-limit']), seed: 42, batchSize: 32, epochs: 1 };
 const redisUrl = values['redis-url']!;
+const withBefore = values.before !== 'no';
+if (!(await redisAnswers(redisUrl))) {
+  process.stderr.write(`bench:dist-cost: skipped: no Redis answers at ${redisUrl} (set REDIS_URL)\n`);
+  process.stdout.write(`${JSON.stringify({ benchmark: 'dist-cost', skipped: `no Redis at ${redisUrl}` })}\n`);
+  process.exit(0);
+}
 const settings = values.settings!.split(',').map((n) => parseSetting(n, S, cfg.batchSize));
 const log = (s: string) => process.stderr.write(`bench:dist-cost: ${s}\n`);
 const spec = getPreset(cfg.preset);
@@ -128,7 +135,7 @@ const runs: Run[] = [];
 const loads: number[] = [];
 for (let rep = 0; rep < reps; rep++) {
   // Alternate which side goes first.
-  const order: (() => Promise<Run>)[] = [() => local(rep), ...settings.flatMap((s) => [() => distributed(s, rep, true), ...(values.before ? [() => distributed(s, rep, false)] : [])])];
+  const order: (() => Promise<Run>)[] = [() => local(rep), ...settings.flatMap((s) => [() => distributed(s, rep, true), ...(withBefore ? [() => distributed(s, rep, false)] : [])])];
   if (rep % 2 === 1) order.reverse();
   for (const run of order) {
     loads.push(loadavg()[0]);
@@ -141,7 +148,7 @@ const median = (xs: number[]) => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
-const sides = ['local', ...settings.flatMap((s) => [s.name, ...(values.before ? [`${s.name}:cold-eval`] : [])])];
+const sides = ['local', ...settings.flatMap((s) => [s.name, ...(withBefore ? [`${s.name}:cold-eval`] : [])])];
 const summary = sides.map((side) => {
   const rs = runs.filter((r) => r.side === side);
   const keys = [...new Set(rs.flatMap((r) => Object.keys(r.parts)))];
@@ -162,3 +169,17 @@ const result = {
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);
+
+/** True when a PING at `url` gets an answer within 2 s (no retries). */
+async function redisAnswers(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}

@@ -144,6 +144,8 @@ export class Evaluator {
   }
 
   async close(): Promise<void> {
+    // A trainer still being built would otherwise be added after the close and keep its threads.
+    await Promise.all(this.warming);
     await this.trainers.close();
   }
 }
