@@ -1,9 +1,10 @@
 /**
  * `pnpm bench`: runs every benchmark in bench/dist (train, then kernels,
- * pytorch, preprocess, api-load, datasets and export when present) as separate processes, so one's memory and threads
+ * pytorch, preprocess, api-load, datasets, export and dist-cost when present) as separate processes, so one's memory and threads
  * do not disturb the next, and prints one JSON object keyed by benchmark.
  * The pytorch section (./pytorch.ts) says in one line that it is skipped when
- * no python3 can import torch.
+ * no python3 can import torch; the dist-cost section (./dist-cost.ts, about
+ * 10 minutes on 2 idle cores) likewise when no Redis answers at REDIS_URL.
  *
  * `pnpm bench --against pytorch [options of pytorch.ts]`: only that comparison.
  */
@@ -19,7 +20,7 @@ if (against >= 0 && process.argv[against + 1] !== 'pytorch') {
   process.stderr.write(`bench: --against supports only 'pytorch', got '${process.argv[against + 1] ?? ''}'\n`);
   process.exit(2);
 }
-const names = against >= 0 ? ['pytorch'] : ['train', 'kernels', 'pytorch', 'preprocess', 'api-load', 'datasets', 'export'];
+const names = against >= 0 ? ['pytorch'] : ['train', 'kernels', 'pytorch', 'preprocess', 'api-load', 'datasets', 'export', 'dist-cost'];
 const passOn = against >= 0 ? process.argv.slice(2).filter((_, i) => i !== against - 2 && i !== against - 1) : [];
 for (const name of names) {
   const file = join(here, `${name}.js`);

@@ -8,6 +8,7 @@ import { transition, type JobRecord } from './state.js';
 import { cleanupJob } from './cleanup.js';
 import { emitRunEvent, jobFinishedEvent, saveRunEventsFile } from './run-events.js';
 import type { CoordinatorParts } from './coordinator-parts.js';
+import { timed } from './trace.js';
 
 export const finish = {
   /**
@@ -19,23 +20,24 @@ export const finish = {
   finishJob(this: CoordinatorParts, rec: JobRecord): Promise<void> {
     const running = this.finishing.get(rec.id);
     if (running) return running;
-    const p = finishOnce.call(this, rec).finally(() => this.finishing.delete(rec.id));
+    const p = timed(this.trace, { jobId: rec.id, epoch: rec.options.epochs }, 'finish', () => finishing(this, rec))
+      .finally(() => this.finishing.delete(rec.id));
     this.finishing.set(rec.id, p);
     return p;
   },
 };
 
-async function finishOnce(this: CoordinatorParts, rec: JobRecord): Promise<void> {
+async function finishing(c: CoordinatorParts, rec: JobRecord): Promise<void> {
   const { id, options: o } = rec;
   const expected = weightManifest(o.spec).total;
-  const weights = await getGlobalWeights(this.redis, this.keys, id, o.epochs, expected);
-  const { metrics, out } = await this.evaluator.finish(rec, weights);
-  await this.redis.set(this.keys.metrics(id), JSON.stringify(metrics));
-  if (await transition(this.redis, this.keys, id, 'completed', { finishedAt: Date.now(), out })) {
-    await emitRunEvent(this.redis, this.keys, id, jobFinishedEvent(metrics, out));
-    await saveRunEventsFile(this.redis, this.keys, id, out);
-    this.log.info(`job ${id}: completed, test accuracy ${(metrics.testAccuracy as number).toFixed(4)}, model in ${out}`);
+  const weights = await getGlobalWeights(c.redis, c.keys, id, o.epochs, expected);
+  const { metrics, out } = await c.evaluator.finish(rec, weights);
+  await c.redis.set(c.keys.metrics(id), JSON.stringify(metrics));
+  if (await transition(c.redis, c.keys, id, 'completed', { finishedAt: Date.now(), out })) {
+    await emitRunEvent(c.redis, c.keys, id, jobFinishedEvent(metrics, out));
+    await saveRunEventsFile(c.redis, c.keys, id, out);
+    c.log.info(`job ${id}: completed, test accuracy ${(metrics.testAccuracy as number).toFixed(4)}, model in ${out}`);
   }
-  this.evaluator.forget(id);
-  await cleanupJob(this.redis, this.keys, this.queues, id);
+  c.evaluator.forget(id);
+  await cleanupJob(c.redis, c.keys, c.queues, id);
 }

@@ -9,6 +9,7 @@ import type { Evaluator } from './evaluate.js';
 import type { Logger } from './log.js';
 import type { RoundRef } from './rounds.js';
 import type { JobRecord } from './state.js';
+import type { Tracer } from './trace.js';
 
 export interface CoordinatorParts {
   readonly keys: Keys;
@@ -17,6 +18,10 @@ export interface CoordinatorParts {
   readonly evaluator: Evaluator;
   readonly log: Logger;
   readonly finishing: Map<string, Promise<void>>;
+  /** Phase timings (trace.ts), off by default. */
+  readonly trace?: Tracer;
+  /** Build the evaluator's trainer while an epoch's shards train (CoordinatorOptions.warmEvaluator). */
+  readonly warmEvaluator: boolean;
   onEpochFailed(epochJobId: string): Promise<void>;
   fail(jobId: string, e: Error): Promise<void>;
   startJob(jobId: string): Promise<void>;

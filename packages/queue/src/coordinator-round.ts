@@ -1,29 +1,32 @@
 /**
  * The end of a round: the shard results averaged (round-average.ts), the
- * outer step (outer.ts), the next round's state written, the round's and (at
- * an epoch's last round) the epoch's metrics recorded, then the next round
- * queued or the job finished. (Moved whole from coordinator.ts; `this` is the Coordinator.)
+ * outer step (outer.ts), the next round's state written and the round's
+ * metrics recorded (stepRound), its inputs deleted (dropRoundInputs); at an
+ * epoch's last round the epoch's bookkeeping (coordinator-epoch.ts) in
+ * between; then the next round queued or the job finished. finishRound only
+ * orders these steps; each step is about a round or about an epoch, never both.
+ * (Moved from coordinator.ts; `this` is the Coordinator.)
  */
 import { JobError, type EpochJobData } from '@tensorpool/core';
 import { movingEntries, weightManifest } from '@tensorpool/engine';
 import { getGlobalWeights, putGlobalWeights } from './blobs.js';
 import { optimizerStatePolicy } from './optimizer-policy.js';
-import { averageRound } from './round-average.js';
+import { averageRound, type RoundAverage } from './round-average.js';
 import { outerStep } from './outer.js';
 import { getOuterMomentum, putOuterMomentum } from './outer-state.js';
-import { epochMetricsOf, roundMetricsOf } from './round-metrics.js';
+import { roundMetricsOf } from './round-metrics.js';
 import { nextRound, roundIndex, roundsOf, type RoundRef } from './rounds.js';
-import { getJobRecord, getRoundMetrics, recordEpochMetrics, recordRoundMetrics, setCompletedRound, TERMINAL_STATES, type EpochMetrics } from './state.js';
+import { getJobRecord, recordRoundMetrics, setCompletedRound, TERMINAL_STATES, type JobRecord } from './state.js';
 import { cleanupJob } from './cleanup.js';
-import { emitRunEvent, jobEpochEvent } from './run-events.js';
 import { hook } from './test-hooks.js';
+import { timed } from './trace.js';
+import { closeEpoch, publishEpoch } from './coordinator-epoch.js';
 import type { CoordinatorParts } from './coordinator-parts.js';
 
 export const roundEnd = {
   /**
-   * All S shards of round `at` are done: streams their results into the
-   * average, applies the outer optimizer, stores the next round's weights
-   * (and Adam / momentum state), validates at the end of an epoch, moves the
+   * All S shards of round `at` are done: averages them and writes the next
+   * round's state (stepRound), closes the epoch at its last round, moves the
    * record on, deletes the round's blobs and queues the next round.
    */
   async finishRound(this: CoordinatorParts, data: EpochJobData): Promise<void> {
@@ -41,56 +44,73 @@ export const roundEnd = {
       return;
     }
     const next = nextRound(at, R);
-    const expected = weightManifest(o.spec).total;
-    const start = await getGlobalWeights(this.redis, this.keys, jobId, at.epoch, expected, at.round);
-    const policy = optimizerStatePolicy(o.optimizer);
-    const avg = await averageRound(this.redis, this.keys, at, start, {
-      jobId, shards: o.shards, expected, moments: policy.averagesMoments,
-      each: (s, r) => policy.keepShard(this.redis, this.keys, { jobId, epoch, round: at.round, shard: s }, r),
+    const { weights, avg } = await stepRound(this, rec, at, next);
+    // The last round of an epoch: the epoch's validation and metrics (coordinator-epoch.ts).
+    const epochEnd = next.round === 0 ? await closeEpoch(this, rec, at, weights, avg) : undefined;
+    const where = { jobId, epoch, round: at.round };
+    await timed(this.trace, where, 'record', async () => {
+      await setCompletedRound(this.redis, this.keys, jobId, next.epoch, next.round);
+      if (epochEnd) await publishEpoch(this, rec, epochEnd);
+      await dropRoundInputs(this, jobId, at, o.shards);
     });
-    const u = await getOuterMomentum(this.redis, this.keys, jobId, at, expected, o);
-    const outer = { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 } as const;
-    const step = outerStep(start, avg.weights, u, outer, movingEntries(weightManifest(o.spec)));
-    await putGlobalWeights(this.redis, this.keys, jobId, next.epoch, step.weights, next.round);
-    if (step.u) await putOuterMomentum(this.redis, this.keys, jobId, next, step.u);
-    await policy.keepAverage(this.redis, this.keys, jobId, next, avg);
-    // Test hook point: the next round's state is written, the record still says round `at`.
-    await hook('round-state', { epoch });
-    const rm = roundMetricsOf(at, avg);
-    await recordRoundMetrics(this.redis, this.keys, jobId, rm);
-    const detail = R > 1 ? ` round ${at.round + 1}/${R}` : '';
-    let epochEnd: EpochMetrics | undefined;
-    if (next.round === 0) {
-      // The last epoch's validation is the final test evaluation (reused by finishJob, not run twice).
-      const val = await this.evaluator.validate(rec, step.weights);
-      const startedAt = Number(await this.redis.hget(this.keys.job(jobId), `epochStartedAt:${epoch}`)) || Date.now();
-      const rounds = await getRoundMetrics(this.redis, this.keys, jobId, epoch + 1);
-      const m = epochMetricsOf(epoch, rounds, avg.metas, val, (Date.now() - startedAt) / 1000);
-      await recordEpochMetrics(this.redis, this.keys, jobId, m);
-      epochEnd = m;
-      this.log.info(`job ${jobId}: epoch ${epoch + 1}/${o.epochs} averaged, loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(4)}${val.validation ? ` val_acc ${val.validation.accuracy.toFixed(4)}` : ''} test_acc ${val.test.accuracy.toFixed(4)} spread ${rm.spread.toFixed(3)}`);
-    } else {
-      this.log.info(`job ${jobId}: epoch ${epoch + 1}${detail} averaged, loss ${rm.loss.toFixed(4)} spread ${rm.spread.toFixed(3)}`);
-    }
-    await setCompletedRound(this.redis, this.keys, jobId, next.epoch, next.round);
-    // One epoch-end run event per epoch (after its last round), as without rounds.
-    if (epochEnd) await emitRunEvent(this.redis, this.keys, jobId, jobEpochEvent(epochEnd, o.epochs));
-    // The round is averaged: its inputs are no longer needed.
-    const old = [this.keys.weights(jobId, epoch, at.round), this.keys.adam(jobId, epoch, at.round), this.keys.outer(jobId, epoch, at.round)];
-    for (let s = 0; s < o.shards; s++) old.push(this.keys.result(jobId, epoch, s, at.round));
-    await this.redis.del(...old);
     // Test hook point: once per epoch, after its last round (test-hooks.ts).
     if (epochEnd) await hook('epoch-averaged', { epoch });
-
-    const after = await getJobRecord(this.redis, this.keys, jobId);
-    if (!after) return;
-    if (after.state !== 'running') {
-      // Cancelled or failed while this round was being averaged: drop what it just wrote.
-      this.evaluator.forget(jobId);
-      await cleanupJob(this.redis, this.keys, this.queues, jobId);
-      return;
-    }
-    if (next.epoch < o.epochs) await this.queueRound(after, next);
-    else await this.finishJob(after);
+    await advance(this, jobId, next);
   },
 };
+
+/**
+ * Round `at`'s shard results streamed into the average, the outer step, the
+ * next round's weights (and outer momentum, Adam state) written and the
+ * round's metrics recorded. Returns the next round's weights and the average.
+ */
+async function stepRound(c: CoordinatorParts, rec: JobRecord, at: RoundRef, next: RoundRef): Promise<{ weights: Float32Array; avg: RoundAverage }> {
+  const { id: jobId, options: o } = rec;
+  const { epoch } = at;
+  const where = { jobId, epoch, round: at.round };
+  const expected = weightManifest(o.spec).total;
+  const policy = optimizerStatePolicy(o.optimizer);
+  const [start, avg] = await timed(c.trace, where, 'average', async () => {
+    const start = await getGlobalWeights(c.redis, c.keys, jobId, at.epoch, expected, at.round);
+    return [start, await averageRound(c.redis, c.keys, at, start, {
+      jobId, shards: o.shards, expected, moments: policy.averagesMoments,
+      each: (s, r) => policy.keepShard(c.redis, c.keys, { jobId, epoch, round: at.round, shard: s }, r),
+    })] as const;
+  });
+  const step = await timed(c.trace, where, 'outer', async () => {
+    const u = await getOuterMomentum(c.redis, c.keys, jobId, at, expected, o);
+    const step = outerStep(start, avg.weights, u, { outer: o.outer ?? 'average', outerLr: o.outerLr ?? 1, outerMomentum: o.outerMomentum ?? 0 }, movingEntries(weightManifest(o.spec)));
+    await putGlobalWeights(c.redis, c.keys, jobId, next.epoch, step.weights, next.round);
+    if (step.u) await putOuterMomentum(c.redis, c.keys, jobId, next, step.u);
+    await policy.keepAverage(c.redis, c.keys, jobId, next, avg);
+    return step;
+  });
+  // Test hook point: the next round's state is written, the record still says round `at`.
+  await hook('round-state', { epoch });
+  const rm = roundMetricsOf(at, avg);
+  await recordRoundMetrics(c.redis, c.keys, jobId, rm);
+  const R = roundsOf(o);
+  if (next.round !== 0) c.log.info(`job ${jobId}: epoch ${epoch + 1}${R > 1 ? ` round ${at.round + 1}/${R}` : ''} averaged, loss ${rm.loss.toFixed(4)} spread ${rm.spread.toFixed(3)}`);
+  return { weights: step.weights, avg };
+}
+
+/** The round is averaged: its inputs (weights, Adam and outer state, shard results) are no longer needed. */
+async function dropRoundInputs(c: CoordinatorParts, jobId: string, at: RoundRef, shards: number): Promise<void> {
+  const old = [c.keys.weights(jobId, at.epoch, at.round), c.keys.adam(jobId, at.epoch, at.round), c.keys.outer(jobId, at.epoch, at.round)];
+  for (let s = 0; s < shards; s++) old.push(c.keys.result(jobId, at.epoch, s, at.round));
+  await c.redis.del(...old);
+}
+
+/** Queues round `next`, or finishes the job after its last; a job cancelled or failed meanwhile is cleaned up instead. */
+async function advance(c: CoordinatorParts, jobId: string, next: RoundRef): Promise<void> {
+  const after = await getJobRecord(c.redis, c.keys, jobId);
+  if (!after) return;
+  if (after.state !== 'running') {
+    // Cancelled or failed while this round was being averaged: drop what it just wrote.
+    c.evaluator.forget(jobId);
+    await cleanupJob(c.redis, c.keys, c.queues, jobId);
+    return;
+  }
+  if (next.epoch < after.options.epochs) await c.queueRound(after, next);
+  else await c.finishJob(after);
+}

@@ -39,6 +39,8 @@ export const schedule = {
     const { shards } = rec.options;
     const { epoch, round } = at;
     if (round === 0) {
+      // The evaluation at this epoch's end gets a warm trainer (evaluate.ts prewarm).
+      if (this.warmEvaluator) this.evaluator.prewarm(rec);
       await this.redis.del(this.keys.progress(id));
       await this.redis.hset(this.keys.job(id), `epochStartedAt:${epoch}`, String(Date.now()));
     }

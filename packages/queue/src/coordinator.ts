@@ -12,9 +12,9 @@
  * An epoch has R = syncEvery rounds (rounds.ts); with R = 1 a round is an epoch.
  *
  * This file wires the queues to the steps: coordinator-schedule.ts (start a
- * job, queue a round), coordinator-round.ts (end of a round and of an epoch),
- * coordinator-finish.ts (end of a job), coordinator-recovery.ts (failures,
- * resume after a restart).
+ * job, queue a round), coordinator-round.ts (end of a round),
+ * coordinator-epoch.ts (end of an epoch), coordinator-finish.ts (end of a
+ * job), coordinator-recovery.ts (failures, resume after a restart).
  *
  * Every step is idempotent (deterministic BullMQ job ids, "already done"
  * checks against the record), because BullMQ may run a step twice when the
@@ -38,6 +38,7 @@ import { schedule } from './coordinator-schedule.js';
 import { roundEnd } from './coordinator-round.js';
 import { finish } from './coordinator-finish.js';
 import { InFlight } from './in-flight.js';
+import type { Tracer } from './trace.js';
 
 export interface CoordinatorOptions {
   redisUrl?: string;
@@ -54,6 +55,14 @@ export interface CoordinatorOptions {
   log?: Logger;
   /** Write model.h5 (Keras) next to each final model.json (default DEFAULTS.saveH5). */
   h5?: boolean;
+  /** Phase timings of each step (trace.ts; benchmarks), off by default. */
+  trace?: Tracer;
+  /**
+   * Build the evaluator's trainer while an epoch's shards train, so the
+   * epoch-end evaluation does not start one (default true; false only to
+   * measure what it saves: bench/dist-cost.ts).
+   */
+  warmEvaluator?: boolean;
 }
 
 interface TrainJobData {
@@ -68,6 +77,8 @@ export class Coordinator {
   private readonly trainWorker: Worker<TrainJobData>;
   private readonly epochWorker: Worker<EpochJobData>;
   readonly log: Logger;
+  readonly trace?: Tracer;
+  readonly warmEvaluator: boolean;
   readonly evaluator: Evaluator;
   private readonly events: QueueEvents;
   private readonly eventsRedis: Redis;
@@ -88,6 +99,8 @@ export class Coordinator {
   constructor(opts: CoordinatorOptions = {}) {
     this.keys = createKeys(opts.prefix);
     this.log = opts.log ?? silentLogger;
+    this.trace = opts.trace;
+    this.warmEvaluator = opts.warmEvaluator ?? true;
     this.redis = connectRedis(opts.redisUrl, {}, this.log);
     this.bullRedis = connectRedis(opts.redisUrl);
     this.queues = openQueues(this.keys, this.redis);

@@ -42,6 +42,8 @@ export class Evaluator {
   private readonly datasets?: DiskCache;
   /** Also write model.h5 next to model.json (default DEFAULTS.saveH5; `coordinator --no-h5`). */
   private readonly h5?: boolean;
+  /** Trainers being built ahead of an evaluation (prewarm), awaited before one is taken. */
+  private readonly warming = new Set<Promise<void>>();
 
   constructor(opts: { threads?: number; modelsDir: string; dataRoot?: string; datasets?: DiskCache; h5?: boolean }) {
     this.threads = opts.threads;
@@ -49,6 +51,24 @@ export class Evaluator {
     this.modelsDir = opts.modelsDir;
     this.dataRoot = opts.dataRoot;
     this.datasets = opts.datasets;
+  }
+
+  /**
+   * Builds, in the background, the trainer validate() and finish() take for
+   * this job, so it is warm when the epoch's last shard is in: built then, a
+   * trainer (threads, wasm, replicas) starts on the critical path, between
+   * the last shard and the next round (bench/dist-cost.ts measures it).
+   */
+  prewarm(rec: JobRecord): void {
+    const p = this.trainers.acquire(this.trainerKey(rec)).then(({ release }) => release(), () => undefined);
+    this.warming.add(p);
+    void p.finally(() => this.warming.delete(p));
+  }
+
+  /** One trainer per job model: the shard batch (the activation memory the job was checked for; evaluation chunks are sized apart). */
+  private trainerKey(rec: JobRecord) {
+    const o = rec.options;
+    return { spec: o.spec, batchSize: o.shardBatchSize, learningRate: o.learningRate, threads: this.threads };
   }
 
   /** Drops what is kept for a job (its last evaluation); called when it completes, fails or is cancelled. */
@@ -74,8 +94,8 @@ export class Evaluator {
     const normalization = resolvedNormalization(o);
     const data = await this.dataset(rec);
     const validation = validationSet(data, jobSplits(data, o));
-    // The shard batch: the activation memory the job was checked for (evaluation chunks are sized apart).
-    const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.shardBatchSize, learningRate: o.learningRate, threads: this.threads });
+    await Promise.all(this.warming);
+    const { trainer, release } = await this.trainers.acquire(this.trainerKey(rec));
     try {
       trainer.setWeights(weights);
       const result: Evaluation = {
@@ -111,7 +131,8 @@ export class Evaluator {
     // Saving builds a tfjs-layers model on this (main) thread's backend.
     await (this.backend ??= initBackend());
     await saveModelDir(out, { spec: o.spec, weights, normalization: resolvedNormalization(o), metrics, h5: this.h5 });
-    const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: o.batchSize, learningRate: o.learningRate, threads: this.threads });
+    // The trainer validate() used, still warm (a different batch would start a new one).
+    const { trainer, release } = await this.trainers.acquire(this.trainerKey(rec));
     try {
       trainer.setWeights(weights);
       const data = await this.dataset(rec);
@@ -123,6 +144,8 @@ export class Evaluator {
   }
 
   async close(): Promise<void> {
+    // A trainer still being built would otherwise be added after the close and keep its threads.
+    await Promise.all(this.warming);
     await this.trainers.close();
   }
 }

@@ -26,3 +26,4 @@ export * from './outer.js';
 export * from './round-average.js';
 export { putModel, getModelInfo, getModelWeights, touchModel, modelStoreBudget, MODEL_ID_RE, MODEL_STORE_BYTES_ENV, type PutModelOptions, type StoredModel } from './model-store.js';
 export { resolveInitFrom, storeModelFile, startWeights, maxModelFileBytes } from './init-from.js';
+export * from './trace.js';

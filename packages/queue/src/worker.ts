@@ -33,6 +33,7 @@ import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
 import { hook, threadFault } from './test-hooks.js';
 import { InFlight } from './in-flight.js';
+import { timed, type Tracer } from './trace.js';
 
 export interface ShardWorkerOptions {
   redisUrl?: string;
@@ -46,6 +47,8 @@ export interface ShardWorkerOptions {
   log?: Logger;
   /** Root that `data` paths must lie in (default TENSORPOOL_DATA_ROOT). */
   dataRoot?: string;
+  /** Phase timings of each shard (trace.ts; benchmarks), off by default. */
+  trace?: Tracer;
 }
 
 export interface ShardOutcome {
@@ -76,6 +79,7 @@ export class ShardWorker {
   private readonly dataRoot?: string;
   /** This machine's verified dataset cache in front of the store (TENSORPOOL_CACHE_DIR). */
   private readonly datasets: DiskCache;
+  private readonly trace?: Tracer;
 
   constructor(opts: ShardWorkerOptions = {}) {
     this.id = opts.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
@@ -84,6 +88,7 @@ export class ShardWorker {
     this.threads = opts.threads;
     this.concurrency = opts.concurrency ?? 1;
     this.dataRoot = dataRoot(opts.dataRoot);
+    this.trace = opts.trace;
     // One warm trainer per concurrent shard stays idle between shards, within the limit otherwise.
     this.trainers = new TrainerCache({ maxIdle: Math.max(limits().trainers, this.concurrency), log: this.log });
     this.redis = connectRedis(opts.redisUrl, {}, this.log);
@@ -157,6 +162,8 @@ export class ShardWorker {
     const data0 = parseShardJobData(job.data);
     const { jobId, epoch, shard, shards } = data0;
     const round = data0.round ?? 0;
+    const span = { jobId, epoch, round, shard };
+    this.trace?.({ ...span, phase: 'queued', start: job.timestamp, end: Date.now() });
     const rec = await getJobRecord(this.redis, this.keys, jobId);
     if (!rec) return { stored: false, skipped: 'unknown job' };
     if (TERMINAL_STATES.includes(rec.state)) return { stored: false, skipped: rec.state };
@@ -173,31 +180,35 @@ export class ShardWorker {
       }).catch(() => undefined);
     }, CANCEL_POLL_MS);
     try {
-      const data = await datasetFor(o, this.dataRoot, this.datasets);
+      const shardSet = await timed(this.trace, span, 'dataset', async () => {
+        const data = await datasetFor(o, this.dataRoot, this.datasets);
+        // The shard of the samples trained on (the validation hold-out excluded), as indices into data.train.
+        const { trainIndices } = jobSplits(data, o);
+        const local = shardIndices(trainIndices.length, shards, o.seed, epoch)[shard];
+        return o.augment === 'offline'
+          ? this.expansions.shardSet(jobId, data, trainIndices, local)
+          : shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]));
+      });
       const normalization = resolvedNormalization(o);
-      // The shard of the samples trained on (the validation hold-out excluded), as indices into data.train.
-      const { trainIndices } = jobSplits(data, o);
-      const local = shardIndices(trainIndices.length, shards, o.seed, epoch)[shard];
-      const shardSet = o.augment === 'offline'
-        ? this.expansions.shardSet(jobId, data, trainIndices, local)
-        : shardTrainingSet(data, trainIndices.length === data.train.n ? local : local.map((i) => trainIndices[i]));
       const samples = shardSet.indices?.length ?? shardSet.train.n;
       // Round r trains chunk r of this shard's epoch (rounds.ts): same batches, shuffle and dropout as one whole epoch.
       // A shard steps on shardBatchSize samples (the job's global batch split over the shards, schema.ts).
       const B = o.shardBatchSize;
       const steps = Math.ceil(samples / B);
       const chunk = chunkSteps(steps, round, roundsOf(o));
-      const weights = await getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round);
       const policy = optimizerStatePolicy(o.optimizer);
-      const adam = await policy.load(this.redis, this.keys, { jobId, epoch, round, shard }, expected);
+      const [weights, adam] = await timed(this.trace, span, 'download', () => Promise.all([
+        getGlobalWeights(this.redis, this.keys, jobId, epoch, expected, round),
+        policy.load(this.redis, this.keys, { jobId, epoch, round, shard }, expected),
+      ]));
       this.log.info(`${what}: training steps ${chunk.startStep}..${chunk.endStep} of ${steps} (batch ${B}) of ${samples} samples`);
       const ev = { epoch: epoch + 1, shard, worker: this.id, round: round + 1 };
       if (job.attemptsMade > 0) await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-retried', ...ev, attempt: job.attemptsMade, reason: String(job.failedReason ?? 'stalled or failed').slice(0, 1000) });
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-started', ...ev });
       let lastWrite = 0;
       const stepEvery = DEFAULTS.events.stepEvery;
-      const { trainer, release } = await this.trainers.acquire({ spec: o.spec, batchSize: B, learningRate: o.learningRate, threads: this.threads });
-      const r = await trainer.trainEpoch({
+      const { trainer, release } = await timed(this.trace, span, 'trainer', () => this.trainers.acquire({ spec: o.spec, batchSize: B, learningRate: o.learningRate, threads: this.threads }));
+      const r = await timed(this.trace, span, 'train', () => trainer.trainEpoch({
         train: shardSet.train, ...(shardSet.indices ? { indices: shardSet.indices } : {}), weights, ...(adam ? { adam } : {}), epoch, seed: o.seed, ...chunk,
         batchSize: B, augment: o.augment === 'online' ? 'online' : 'none', normalization, signal: abort.signal,
         onProgress: (p) => {
@@ -219,14 +230,14 @@ export class ShardWorker {
         // fires; a cancelled job's shard is skipped, not failed and retried.
         if (abort.signal.aborted) return undefined;
         throw e;
-      }).finally(release);
+      }).finally(release));
       if (!r || abort.signal.aborted) return { stored: false, skipped: 'cancelled' };
       const keepMoments = policy.resultKeepsMoments;
-      const stored = await storeShardResult(this.redis, this.keys, { jobId, epoch, shard, round, expected }, {
+      const stored = await timed(this.trace, span, 'upload', () => storeShardResult(this.redis, this.keys, { jobId, epoch, shard, round, expected }, {
         weights: r.weights,
         ...(keepMoments ? { m: r.adam.m, v: r.adam.v } : {}),
         meta: { samples: r.samples, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds, adamStep: r.adam.step, worker: this.id },
-      });
+      }));
       await hook('shard-stored', { epoch, shard });
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
