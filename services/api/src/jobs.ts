@@ -10,7 +10,7 @@ import { isJobId, type QueueClient } from '@tensorpool/queue';
 
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
-const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, batchSize and shardBatchSize (samples per shard step), workers' } as const;
+const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, shardProgress [{shard, step, steps}] (steps each shard has done of the running epoch), epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, batchSize and shardBatchSize (samples per shard step), workers' } as const;
 
 const jobPayloadDoc = {
   type: 'object',
