@@ -15,7 +15,8 @@
  * split: once per epoch, plain averaging, every shard a whole --batch-size),
  * `once`, `r{1,2,4}-{average,nesterov}`, or `R:outer:lr:momentum`; `@B`
  * appended sets the per-shard batch (`r4-nesterov@32`), otherwise the job's
- * --batch-size is split over the shards. Local training steps on the whole
+ * --batch-size is split over the shards; `~F` last multiplies the shards'
+ * Adam learning rate by F (`4:nesterov:1.0:0.9~0.71`). Local training steps on the whole
  * --batch-size (32) and runs once per seed on --local-threads (default all
  * cores; its accuracy does not depend on the thread count beyond float
  * summation order). Distributed runs use an in-process coordinator and S
