@@ -118,7 +118,7 @@ export async function distributedRun(d: RunData, o: DistOptions): Promise<DistRu
     const t0 = Date.now();
     const { jobId, shardBatchSize } = await client.enqueue({
       preset: d.preset, data: 'fashion-mnist', epochs: d.epochs, shards: S, seed: d.seed, batchSize: d.batchSize, limit: d.limit, testLimit: d.testLimit,
-      optimizer: o.policy ?? DEFAULTS.optimizerPolicy, syncEvery: s.syncEvery, outer: s.outer, outerLr: s.outerLr, outerMomentum: s.outerMomentum,
+      ...(o.policy !== undefined ? { optimizer: o.policy } : {}), syncEvery: s.syncEvery, outer: s.outer, outerLr: s.outerLr, outerMomentum: s.outerMomentum,
       ...(s.shardBatchSize !== undefined ? { shardBatchSize: s.shardBatchSize } : {}),
       ...(s.learningRate !== undefined ? { learningRate: s.learningRate } : {}),
     });

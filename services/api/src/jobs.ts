@@ -29,7 +29,7 @@ const jobPayloadDoc = {
     augment: { type: 'string', enum: ['none', 'online', 'offline'] },
     normalization: { description: "'div256', 'div255', 'mean-std' (measured on the training split when the job starts), or { mean: number[], std: number[] } per channel" },
     validationSplit: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'fraction of the training split held out for validation (seeded, stratified; never the test split)' },
-    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },
+    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], description: 'Adam state between rounds (default per-shard, average from 8 shards on; see packages/queue/README.md)' },
     syncEvery: { type: 'integer', minimum: 1, maximum: 64, description: 'rounds (averages) per epoch' },
     outer: { type: 'string', enum: ['average', 'momentum', 'nesterov'], description: 'outer optimizer on the averaged shard update' },
     outerLr: { type: 'number', exclusiveMinimum: 0, maximum: 2 },
