@@ -9,7 +9,9 @@
  * `default` (what a job without those options gets at that S: schema.ts
  * syncDefaults and shardBatchFor), or `R:outer:lr:momentum` (e.g.
  * `2:nesterov:0.7:0.9`); any of them with `@B` appended sets the per-shard
- * batch (`once@32`), else the job's batch is split over the shards.
+ * batch (`once@32`), else the job's batch is split over the shards; `~F`
+ * appended last multiplies the shards' Adam learning rate by F
+ * (`default~1.41`: a candidate for the smaller shard batch).
  * `before` is the behaviour before rounds and the split: once per epoch,
  * plain averaging, every shard stepping on the whole batch.
  */
@@ -22,7 +24,7 @@ import { Trainer } from '@tensorpool/training';
 import { Coordinator, QueueClient, ShardWorker, syncDefaults, type OptimizerPolicy, type OuterOptimizer } from '@tensorpool/queue';
 import { trafficBytes } from './private-redis.js';
 
-export interface Setting { name: string; syncEvery: number; outer: OuterOptimizer; outerLr: number; outerMomentum: number; shardBatchSize?: number }
+export interface Setting { name: string; syncEvery: number; outer: OuterOptimizer; outerLr: number; outerMomentum: number; shardBatchSize?: number; learningRate?: number }
 
 const AVERAGE = { outer: 'average', outerLr: 1, outerMomentum: 0 } as const;
 const NESTEROV = { outer: 'nesterov', outerLr: 0.7, outerMomentum: 0.9 } as const;
@@ -39,6 +41,14 @@ const NAMED: Record<string, Omit<Setting, 'name'>> = {
 
 /** The setting named `s` at S shards for a job of batch `batchSize`; `@B` sets the per-shard batch (`before`: all of batchSize). */
 export function parseSetting(s: string, S: number, batchSize: number): Setting {
+  const [rest, f] = s.split('~');
+  const set = parseBase(rest, S, batchSize);
+  if (f === undefined) return { ...set, name: s };
+  if (!(Number(f) > 0)) throw new Error(`setting '${s}': ~F must be a positive learning-rate factor`);
+  return { ...set, name: s, learningRate: DEFAULTS.learningRate * Number(f) };
+}
+
+function parseBase(s: string, S: number, batchSize: number): Setting {
   const [base, b] = s.split('@');
   const shardBatch = b !== undefined ? { shardBatchSize: Number(b) } : base === 'before' ? { shardBatchSize: batchSize } : {};
   if (base === 'default') return { name: s, ...syncDefaults(S), outerLr: DEFAULTS.outerLr, outerMomentum: DEFAULTS.outerMomentum, ...shardBatch };
@@ -108,8 +118,9 @@ export async function distributedRun(d: RunData, o: DistOptions): Promise<DistRu
     const t0 = Date.now();
     const { jobId, shardBatchSize } = await client.enqueue({
       preset: d.preset, data: 'fashion-mnist', epochs: d.epochs, shards: S, seed: d.seed, batchSize: d.batchSize, limit: d.limit, testLimit: d.testLimit,
-      optimizer: o.policy ?? DEFAULTS.optimizerPolicy, syncEvery: s.syncEvery, outer: s.outer, outerLr: s.outerLr, outerMomentum: s.outerMomentum,
+      ...(o.policy !== undefined ? { optimizer: o.policy } : {}), syncEvery: s.syncEvery, outer: s.outer, outerLr: s.outerLr, outerMomentum: s.outerMomentum,
       ...(s.shardBatchSize !== undefined ? { shardBatchSize: s.shardBatchSize } : {}),
+      ...(s.learningRate !== undefined ? { learningRate: s.learningRate } : {}),
     });
     for (;;) {
       const st = await client.status(jobId);

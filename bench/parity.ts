@@ -7,7 +7,7 @@
  * object (config, runs, a summary per S and setting) on stdout.
  *
  *   pnpm bench:parity [--limit 60000] [--test-limit 10000] [--epochs 3] [--seeds 42,7]
- *                     [--shards 2,4,8] [--settings default,before,r4-nesterov] [--policies per-shard]
+ *                     [--shards 2,4,8] [--settings default,before,r4-nesterov] [--policies default,per-shard]
  *                     [--batch-size 32] [--local-threads N] [--skip-local]
  *
  * Settings (bench/parity-runs.ts): `default` (what a job without sync or
@@ -15,7 +15,8 @@
  * split: once per epoch, plain averaging, every shard a whole --batch-size),
  * `once`, `r{1,2,4}-{average,nesterov}`, or `R:outer:lr:momentum`; `@B`
  * appended sets the per-shard batch (`r4-nesterov@32`), otherwise the job's
- * --batch-size is split over the shards. Local training steps on the whole
+ * --batch-size is split over the shards; `~F` last multiplies the shards'
+ * Adam learning rate by F (`4:nesterov:1.0:0.9~0.71`). Local training steps on the whole
  * --batch-size (32) and runs once per seed on --local-threads (default all
  * cores; its accuracy does not depend on the thread count beyond float
  * summation order). Distributed runs use an in-process coordinator and S
@@ -41,7 +42,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '42,7' },
     shards: { type: 'string', default: '2,4,8' },
     settings: { type: 'string', default: 'default,before,r4-nesterov' },
-    policies: { type: 'string', default: DEFAULTS.optimizerPolicy },
+    // 'default': the job's own default Adam policy at that S (schema.ts optimizerFor).
+    policies: { type: 'string', default: 'default' },
     'batch-size': { type: 'string', default: String(DEFAULTS.batchSize) },
     'local-threads': { type: 'string', default: String(availableParallelism()) },
     'skip-local': { type: 'boolean', default: false },
@@ -58,7 +60,7 @@ const batchSize = Number(values['batch-size']);
 const data = (seed: number) => ({ preset: values.preset!, limit: Number(values.limit), testLimit: Number(values['test-limit']), epochs: Number(values.epochs), seed, batchSize });
 const seeds = values.seeds!.split(',').map(Number);
 const shardCounts = values.shards!.split(',').map(Number);
-const policies = values.policies!.split(',') as OptimizerPolicy[];
+const policies = values.policies!.split(',') as (OptimizerPolicy | 'default')[];
 const settings = (S: number): Setting[] => values.settings!.split(',').map((n) => parseSetting(n, S, batchSize));
 const log = (s: string) => process.stderr.write(`bench:parity: ${s}\n`);
 
@@ -66,7 +68,7 @@ const redis = await startPrivateRedis();
 if (!redis) log('no redis-server on PATH: using REDIS_URL, Redis bytes not measured');
 const config = { ...data(seeds[0]), seeds, shards: shardCounts, policies, settings: shardCounts.map((S) => ({ shards: S, settings: settings(S) })), cores: availableParallelism(), loadAverage: loadavg()[0] };
 const localRuns: Record<number, LocalRun> = {};
-type Run = DistRun & { shards: number; setting: string; policy: OptimizerPolicy; seed: number; local: number | null; gap: number | null };
+type Run = DistRun & { shards: number; setting: string; policy: OptimizerPolicy | 'default'; seed: number; local: number | null; gap: number | null };
 const runs: Run[] = [];
 try {
   for (const seed of seeds) {
@@ -79,7 +81,7 @@ try {
       for (const s of settings(S)) {
         for (const policy of policies) {
           const prefix = `tp-bench-parity-${process.pid}-${S}-${seed}-${policy}-${s.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
-          const r = await distributedRun(data(seed), { shards: S, setting: s, policy, prefix, redisUrl: redis?.url, measureBytes: redis !== undefined });
+          const r = await distributedRun(data(seed), { shards: S, setting: s, policy: policy === 'default' ? undefined : policy, prefix, redisUrl: redis?.url, measureBytes: redis !== undefined });
           const local = localRuns[seed]?.accuracy ?? null;
           const run: Run = { shards: S, setting: s.name, policy, seed, ...r, local, gap: local === null ? null : r.accuracy - local };
           runs.push(run);

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueClient, type JobStatus } from '@tensorpool/queue';
+import { parseShardJobProgress, QueueClient, type JobStatus } from '@tensorpool/queue';
 import { Cluster, TINY_SPEC } from './support/cluster.js';
 import { buildImage, inspect, logs, podman, sh, PODMAN_DIR, unavailable } from './support/podman.js';
 
@@ -34,8 +34,8 @@ const LIMIT = 8_000; // 2,000 samples per shard
 // Every shard pauses after its 2nd step until the worker gets SIGUSR2 (packages/queue/src/test-hooks.ts):
 // the test, not the speed of training, decides where each signal lands and when the job may go on.
 const HOOKS = JSON.stringify([{ at: 'shard-step', step: 2, pause: true, times: 0 }]);
-// Each shard steps on 16 (shardBatchSize, not the split 16/4): 125 steps per shard, so a shard paused
-// after its first steps shows progress (1 %) and the faults land where they did before the batch split.
+// Each shard steps on 16 (shardBatchSize, not the split 16/4): 125 steps per shard, so the faults land
+// where they did before the batch split (progress is in whole steps, so any shard size would show it).
 const JOB = { spec: TINY_SPEC, data: 'fashion-mnist', epochs: EPOCHS, shards: SHARDS, limit: LIMIT, testLimit: 200, batchSize: 16, shardBatchSize: 16, learningRate: 0.003, seed: 7 };
 const project = `tp-ctr-${process.pid}`;
 const token = randomBytes(24).toString('hex');
@@ -84,7 +84,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 function midShard(worker: string, jobId: string) {
   return until(`${worker} to be mid-shard`, async () => {
     const active = await observer!.queues.shards.getActive();
-    const j = active.find((x) => x.data.jobId === jobId && x.processedBy === worker && Number(x.progress) > 0 && Number(x.progress) < 50);
+    const j = active.find((x) => {
+      const p = parseShardJobProgress(x.progress);
+      return x.data.jobId === jobId && x.processedBy === worker && p !== undefined && p.step > 0 && p.step < p.steps / 2;
+    });
     // Acted on only once the hook announced the pause, so a signal never lands before it.
     return j && new RegExp(`tensorpool-test-hook: shard-step epoch=${j.data.epoch} shard=${j.data.shard} step=2 .*paused`).test(logs(worker)) ? j : undefined;
   });

@@ -24,6 +24,7 @@ export const DEFAULTS = {
   apiPort: 8080,
   shards: 2, // distributed: shard jobs per epoch (S)
   optimizerPolicy: 'per-shard' as const, // distributed: each shard keeps its Adam m/v across epochs (measured best; packages/queue/README.md)
+  averageAdamFromShards: 8, // distributed: from this many shards on the default policy is 'average' (measured at 8 shards, packages/queue/README.md)
   // distributed, chosen from the parity measurement in packages/queue/README.md:
   // jobs with >= syncFromShards shards average syncEvery times per epoch, fewer
   // shards once per epoch; every average goes through the outer optimizer `outer`.

@@ -14,6 +14,7 @@ export { cleanupJob, deleteScratchKeys, scratchKeysOf } from './cleanup.js';
 export * from './data-ref.js';
 export * from './out-dir.js';
 export * from './stored.js';
+export * from './shard-progress.js';
 export { checkPayloadShape, printable } from './payload-shape.js';
 export { Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { ShardWorker, type ShardWorkerOptions, type ShardOutcome } from './worker.js';

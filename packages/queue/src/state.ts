@@ -12,6 +12,7 @@ import { BusyError, JobError, limits, luaScript } from '@tensorpool/core';
 import type { Keys } from './keys.js';
 import type { JobOptions } from './schema.js';
 import { assertJobId, parseEpochMetrics, parseFinalMetrics, parseRecordFields, parseRoundMetrics } from './stored.js';
+import { epochFraction, formatShardProgress, parseProgressHash, type ShardProgress, type ShardStepProgress } from './shard-progress.js';
 
 export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -76,8 +77,10 @@ export interface JobStatus {
   epoch: number;
   epochs: number;
   shards: number;
-  /** 0..1 over the whole job. */
+  /** 0..1 over the whole job (from the shards' step counts, not rounded). */
   progress: number;
+  /** While running: steps each shard has done of its current epoch (shards not started yet are absent). */
+  shardProgress: ShardStepProgress[];
   epochMetrics: EpochMetrics[];
   /** Rounds per epoch (syncEvery) and those of the running epoch averaged so far. */
   syncEvery: number;
@@ -186,8 +189,9 @@ export async function getEpochMetrics(redis: Redis, keys: Keys, id: string): Pro
   return Object.entries(h).map(([k, v]) => parseEpochMetrics(id, k, v)).sort((a, b) => a.epoch - b.epoch);
 }
 
-export async function setShardProgress(redis: Redis, keys: Keys, id: string, shard: number, fraction: number): Promise<void> {
-  await redis.hset(keys.progress(id), String(shard), fraction.toFixed(4));
+/** Shard `shard` has done `p.step` of the `p.steps` steps of its epoch (shard-progress.ts). */
+export async function setShardProgress(redis: Redis, keys: Keys, id: string, shard: number, p: ShardProgress): Promise<void> {
+  await redis.hset(keys.progress(id), String(shard), formatShardProgress(p));
 }
 
 export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<JobStatus> {
@@ -199,14 +203,10 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
     getRoundMetrics(redis, keys, id, rec.epoch + 1),
   ]);
   const { epochs, shards } = rec.options;
-  let progress: number;
-  if (rec.state === 'completed') progress = 1;
-  else {
-    // Progress is cosmetic: a corrupt fraction counts as 0 rather than failing the status.
-    const fractions = Object.values(prog).map((v) => Math.min(1, Math.max(0, Number(v) || 0)));
-    const inEpoch = rec.state === 'running' && rec.epoch < epochs ? fractions.reduce((a, b) => a + b, 0) / shards : 0;
-    progress = Math.min(1, (rec.epoch + inEpoch) / epochs);
-  }
+  // Progress is cosmetic: a corrupt value is left out (counts as 0) rather than failing the status.
+  const inEpochRunning = rec.state === 'running' && rec.epoch < epochs;
+  const shardProgress = inEpochRunning ? parseProgressHash(prog, shards) : [];
+  const progress = rec.state === 'completed' ? 1 : Math.min(1, (rec.epoch + epochFraction(shardProgress, shards)) / epochs);
   const iso = (t?: number) => (t === undefined ? undefined : new Date(t).toISOString());
   return {
     id,
@@ -216,6 +216,7 @@ export async function jobStatus(redis: Redis, keys: Keys, id: string): Promise<J
     epochs,
     shards,
     progress,
+    shardProgress,
     epochMetrics,
     syncEvery: rec.options.syncEvery ?? 1,
     round: rec.round,

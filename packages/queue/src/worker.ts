@@ -21,6 +21,7 @@ import { getGlobalWeights } from './blobs.js';
 import { optimizerStatePolicy } from './optimizer-policy.js';
 import { describeShard, hasShardResult, storeShardResult } from './results.js';
 import { getJobRecord, setShardProgress, transition, TERMINAL_STATES } from './state.js';
+import type { ShardProgress } from './shard-progress.js';
 import { openDatasetCache, type DatasetCache as DiskCache } from '@tensorpool/datasets';
 import { datasetFor } from './datasets.js';
 import { jobSplits, resolvedNormalization, shardTrainingSet } from './job-splits.js';
@@ -219,8 +220,10 @@ export class ShardWorker {
           const now = Date.now();
           if (now - lastWrite >= 1000 || p.step >= p.steps) {
             lastWrite = now;
-            void setShardProgress(this.redis, this.keys, jobId, shard, p.step / p.steps).catch(() => undefined);
-            void job.updateProgress(Math.round((100 * p.step) / p.steps)).catch(() => undefined);
+            // Whole steps, not a rounded percent: step 1 of a 500-step shard shows (shard-progress.ts).
+            const progress: ShardProgress = { step: p.step, steps: p.steps };
+            void setShardProgress(this.redis, this.keys, jobId, shard, progress).catch(() => undefined);
+            void job.updateProgress({ ...progress }).catch(() => undefined);
           }
           return hook('shard-step', { epoch, shard, step: p.step });
         },
@@ -241,7 +244,7 @@ export class ShardWorker {
       await hook('shard-stored', { epoch, shard });
       this.shardsDone++;
       this.imagesPerSecond = r.seconds > 0 ? r.samples / r.seconds : 0;
-      await setShardProgress(this.redis, this.keys, jobId, shard, steps ? chunk.endStep / steps : 1);
+      await setShardProgress(this.redis, this.keys, jobId, shard, steps ? { step: chunk.endStep, steps } : { step: 1, steps: 1 });
       await emitRunEvent(this.redis, this.keys, jobId, { type: 'shard-finished', ...ev, samples: r.samples, seconds: r.seconds });
       this.log.info(`${what}: ${stored ? 'stored' : 'already stored (duplicate)'}, loss ${r.loss.toFixed(4)}, ${r.seconds.toFixed(1)} s`);
       return { stored, samples: r.samples };

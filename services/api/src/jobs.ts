@@ -12,7 +12,7 @@ import { StoreFullError } from '@tensorpool/datasets';
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 const corruptBody = { ...errorBody, description: "error 'corrupt_record': the job's record or metrics in Redis failed validation; the message names the job and field (any other 500 is error 'internal')" } as const;
 const idParam = { type: 'object', properties: { id: { type: 'string', description: 'job id from POST /jobs' } }, required: ['id'] } as const;
-const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, batchSize and shardBatchSize (samples per shard step), workers' } as const;
+const statusBody = { type: 'object', additionalProperties: true, description: 'state queued|running|completed|failed|cancelled, epoch k of epochs, progress 0..1, shardProgress [{shard, step, steps}] (steps each shard has done of the running epoch), epochMetrics (with rounds: spread between shards), syncEvery, round, currentRounds, outer {kind, lr, momentum}, batchSize and shardBatchSize (samples per shard step), workers' } as const;
 
 const jobPayloadDoc = {
   type: 'object',
@@ -31,7 +31,7 @@ const jobPayloadDoc = {
     augment: { type: 'string', enum: ['none', 'online', 'offline'] },
     normalization: { description: "'div256', 'div255', 'mean-std' (measured on the training split when the job starts), or { mean: number[], std: number[] } per channel" },
     validationSplit: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'fraction of the training split held out for validation (seeded, stratified; never the test split)' },
-    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], default: 'per-shard', description: 'Adam state between epochs (see packages/queue/README.md)' },
+    optimizer: { type: 'string', enum: ['average', 'per-shard', 'reset'], description: 'Adam state between rounds (default per-shard, average from 8 shards on; see packages/queue/README.md)' },
     syncEvery: { type: 'integer', minimum: 1, maximum: 64, description: 'rounds (averages) per epoch' },
     outer: { type: 'string', enum: ['average', 'momentum', 'nesterov'], description: 'outer optimizer on the averaged shard update' },
     outerLr: { type: 'number', exclusiveMinimum: 0, maximum: 2 },

@@ -18,7 +18,7 @@ function num(flag: string, integer = true) {
 
 interface EnqueueFlags {
   preset?: string; spec?: string; data: string; epochs: number; shards: number; batchSize: number; shardBatchSize?: number; seed: number;
-  lr: number; augment: string; normalization: string; optimizer: string; limit?: number; testLimit?: number;
+  lr: number; augment: string; normalization: string; optimizer?: string; limit?: number; testLimit?: number;
   syncEvery?: number; outer: string; outerLr?: number; outerMomentum?: number;
   initFrom?: string; out?: string; name?: string; json?: boolean; validationSplit: number; testFraction: number; strict?: boolean; datasetName?: string;
 }
@@ -91,7 +91,7 @@ export function register(program: Command): void {
     .option('--lr <x>', 'Adam learning rate', num('--lr', false), DEFAULTS.learningRate)
     .option('--augment <mode>', 'none | online | offline (each sample expanded 18x on the workers, once per job, as train --augment offline)', DEFAULTS.augment)
     .option('--normalization <n>', 'div256 | div255 | mean-std (measured on the training split when the job starts)', DEFAULTS.normalization)
-    .option('--optimizer <policy>', `Adam state between epochs: ${OPTIMIZER_POLICIES.join(' | ')}`, DEFAULTS.optimizerPolicy)
+    .option('--optimizer <policy>', `Adam state between rounds: ${OPTIMIZER_POLICIES.join(' | ')} (default ${DEFAULTS.optimizerPolicy}, average from ${DEFAULTS.averageAdamFromShards} shards on)`)
     .option('--sync-every <R>', `rounds per epoch: shards average every 1/R of their epoch, 1..64 (default ${DEFAULTS.syncEvery} from ${DEFAULTS.syncFromShards} shards on, else 1)`, num('--sync-every'))
     .option('--outer <kind>', `outer optimizer on the averaged update: ${OUTER_OPTIMIZERS.join(' | ')}`, DEFAULTS.outer)
     .option('--outer-lr <x>', 'outer learning rate, (0, 2] (momentum | nesterov)', num('--outer-lr', false), DEFAULTS.outerLr)
@@ -109,7 +109,7 @@ export function register(program: Command): void {
         const data = (await isLocalData(o.data)) ? await pushForJob(o.data, spec(), o) : o.data;
         const payload = {
           ...model, data, validationSplit: o.validationSplit, epochs: o.epochs, shards: o.shards, batchSize: o.batchSize, seed: o.seed,
-          learningRate: o.lr, augment: o.augment, normalization: o.normalization, optimizer: o.optimizer,
+          learningRate: o.lr, augment: o.augment, normalization: o.normalization, ...(o.optimizer !== undefined ? { optimizer: o.optimizer } : {}),
           outerLr: o.outerLr, outerMomentum: o.outerMomentum,
           outer: o.outer, ...(o.syncEvery !== undefined ? { syncEvery: o.syncEvery } : {}),
           ...(o.shardBatchSize !== undefined ? { shardBatchSize: o.shardBatchSize } : {}),

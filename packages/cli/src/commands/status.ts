@@ -23,13 +23,19 @@ function pct(x: number | undefined): string {
   return x === undefined ? '-' : `${(100 * x).toFixed(2)}%`;
 }
 
+/** "12.3%", with two more digits below 1 % so the first steps of a long job do not read 0.0%. */
+function progressText(p: number): string {
+  return `${(100 * p).toFixed(p > 0 && p < 0.01 ? 3 : 1)}%`;
+}
+
 export function formatStatus(s: JobStatus): string {
   const lines = [
-    `job ${s.id}${s.name ? ` (${s.name})` : ''}: ${s.state}, epoch ${s.epoch} of ${s.epochs} done, ${(100 * s.progress).toFixed(1)}%`,
+    `job ${s.id}${s.name ? ` (${s.name})` : ''}: ${s.state}, epoch ${s.epoch} of ${s.epochs} done, ${progressText(s.progress)}`,
     `  ${s.preset ?? 'custom spec'} on ${s.data}, ${s.shards} shards, optimizer ${s.optimizer}`,
     `  ${batchText(s)}`,
     `  sync ${s.syncEvery ?? 1}x per epoch${(s.syncEvery ?? 1) > 1 ? ` (round ${s.round} of ${s.syncEvery} done)` : ''}, ${outerText(s)}`,
   ];
+  if (s.shardProgress?.length) lines.push(`  epoch ${s.epoch + 1} steps per shard: ${s.shardProgress.map((p) => `${p.shard}: ${p.step}/${p.steps}`).join(', ')}`);
   if (s.error) lines.push(`  error: ${s.error}`);
   for (const e of s.epochMetrics) {
     const val = e.valAccuracy !== undefined ? ` val_loss ${e.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(e.valAccuracy)}` : '';

@@ -8,12 +8,18 @@
  * terminal event still ends the stream.
  */
 import type { Redis } from 'ioredis';
-import { isJobId, readRunEvents, TERMINAL_STATES, waitRunEvents, type QueueClient } from '@tensorpool/queue';
+import { isJobId, readRunEvents, TERMINAL_STATES, waitRunEvents, type QueueClient, type ShardStepProgress } from '@tensorpool/queue';
 import type { CursorEvent, RunSource, WorkersView } from './source.js';
 import { emptySummary, type RunState, type RunSummary } from './run-summary.js';
 import { SummaryCache } from './summary-cache.js';
 
 const LIST_LIMIT = 100;
+
+/** The running epoch as steps over all shards: a shard not started yet counts 0 of as many steps as the longest. */
+function epochSteps(ps: ShardStepProgress[], shards: number): { step: number; steps: number } {
+  const most = Math.max(...ps.map((p) => p.steps));
+  return { step: ps.reduce((a, p) => a + p.step, 0), steps: most * shards };
+}
 const BLOCK_MS = 5_000;
 
 export class RedisSource implements RunSource {
@@ -35,6 +41,8 @@ export class RedisSource implements RunSource {
       s.state = j.state as RunState;
       s.epochs ||= j.epochs;
       s.epoch = Math.max(s.epoch, j.epoch);
+      // The shards' step counts (validated on read) are finer and fresher than the step events (every stepEvery steps of one shard).
+      if (j.state === 'running' && j.shardProgress.length) Object.assign(s, epochSteps(j.shardProgress, j.shards));
       if (j.error) s.error = j.error;
       if (TERMINAL_STATES.includes(j.state)) s.etaSeconds = null;
       return s;
