@@ -35,6 +35,7 @@ import { Coordinator, QueueClient, ShardWorker, type Span } from '@tensorpool/qu
 import { datasetFor } from '@tensorpool/queue/datasets';
 import { parseSetting, type Setting } from './parity-runs.js';
 import { criticalPath, localParts, table, type Parts } from './dist-cost-parts.js';
+import { closeInProcessCluster } from './in-process-cluster.js';
 
 const { values } = parseArgs({
   options: {
@@ -121,12 +122,7 @@ async function distributed(s: Setting, rep: number, warmEvaluator: boolean): Pro
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    for (const w of workers) await w.close();
-    await coord.close();
-    const ks = await client.redis.keys(`${prefix}:*`);
-    if (ks.length) await client.redis.del(...ks);
-    await client.close();
-    await rm(modelsDir, { recursive: true, force: true });
+    await closeInProcessCluster({ workers, coord, client, prefix, modelsDir });
   }
 }
 

@@ -15,7 +15,6 @@
  * `before` is the behaviour before rounds and the split: once per epoch,
  * plain averaging, every shard stepping on the whole batch.
  */
-import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { DEFAULTS } from '@tensorpool/core';
 import { getPreset, initialWeights } from '@tensorpool/engine';
@@ -23,6 +22,7 @@ import { loadDataset } from '@tensorpool/data';
 import { Trainer } from '@tensorpool/training';
 import { Coordinator, QueueClient, ShardWorker, syncDefaults, type OptimizerPolicy, type OuterOptimizer } from '@tensorpool/queue';
 import { trafficBytes } from './private-redis.js';
+import { closeInProcessCluster } from './in-process-cluster.js';
 
 export interface Setting { name: string; syncEvery: number; outer: OuterOptimizer; outerLr: number; outerMomentum: number; shardBatchSize?: number; learningRate?: number }
 
@@ -139,11 +139,6 @@ export async function distributedRun(d: RunData, o: DistOptions): Promise<DistRu
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
-    for (const w of workers) await w.close();
-    await coord.close();
-    const ks = await client.redis.keys(`${prefix}:*`);
-    if (ks.length) await client.redis.del(...ks);
-    await client.close();
-    await rm(modelsDir, { recursive: true, force: true });
+    await closeInProcessCluster({ workers, coord, client, prefix, modelsDir });
   }
 }
