@@ -21,11 +21,16 @@ import type { ForwardPass, LayerParams } from './forward.js';
 /**
  * The reverse pass from dLogits [n, classes]. Calls onGrad(layer, dKernel, dBias)
  * once per weighted layer, last layer first; the tensors are disposed after the
- * call. Disposes the pass's saved tensors as it goes. Call inside tf.tidy.
+ * call. A layer whose kernel is in host memory (layers/dense-host.ts) first
+ * hands dKernel out in row blocks, onKernelRows(layer, row0, [rows, cols],
+ * disposed after the call), then calls onGrad with dKernel null. Disposes the pass's saved tensors as it goes. Call inside tf.tidy.
  */
 export function backward(
   pass: ForwardPass, spec: ModelSpec, params: (LayerParams | undefined)[], dLogits: tf.Tensor,
-  onGrad: (layer: number, dKernel: tf.Tensor, dBias: tf.Tensor) => void,
+  onGrad: (layer: number, dKernel: tf.Tensor | null, dBias: tf.Tensor) => void,
+  onKernelRows: (layer: number, row0: number, rows: tf.Tensor) => void = () => {
+    throw new Error('backward: a host-kernel layer needs onKernelRows');
+  },
 ): void {
   const { steps } = pass;
   // Below the first weighted step no gradient is needed.
@@ -41,8 +46,9 @@ export function backward(
       layer: l, x: input, y: step.out, g, mask: step.mask, params: params[step.layer], needDx,
       onGrad: (dK, dB) => {
         onGrad(step.layer, dK, dB);
-        tf.dispose([dK, dB]);
+        tf.dispose(dK ? [dK, dB] : [dB]);
       },
+      onKernelRows: (row0, rows) => onKernelRows(step.layer, row0, rows),
     });
     // Nothing before this step needs its output, mask or incoming gradient again.
     release([step.out, step.mask, dy, g], [dx, input]);

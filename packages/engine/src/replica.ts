@@ -3,11 +3,13 @@ import { ModelError, UsageError } from '@tensorpool/core';
 import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
 import { forward, forwardLogits, type LayerParams, type MaskFn } from './forward.js';
+import type { HostKernel } from './layers/layer-type.js';
 import { backward } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
 import { layerType } from './layers/registry.js';
 import { markWrittenInPlace } from './kernels/in-place.js';
+import { storage } from './tensor-storage.js';
 
 export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
 export interface BatchStats { lossSum: number; correct: number; count: number }
@@ -22,6 +24,21 @@ const EVAL_CHUNK = 32;
  * setWeights overwrites their storage in place on the wasm and cpu backends
  * (no allocation per step), and falls back to assign() elsewhere.
  */
+export interface ReplicaOptions {
+  /**
+   * Dense kernels of at least HOST_KERNEL_MIN values (and no regularizer) stay
+   * in the flat vector given to setWeights, read in blocks from there
+   * (layers/dense-host.ts), instead of being copied into the backend. The
+   * caller must leave that vector unchanged while the replica computes and
+   * call setWeights again after changing it. Thread replicas use it with the
+   * trainer's shared weights: one copy of the big kernel for all threads.
+   */
+  shareKernels?: boolean;
+}
+
+/** Smallest dense kernel (values) a sharing replica keeps in host memory: 4 MB. */
+export const HOST_KERNEL_MIN = 1 << 20;
+
 export class Replica {
   readonly manifest: WeightManifest;
   readonly spec: ModelSpec;
@@ -29,11 +46,13 @@ export class Replica {
   private readonly vars: tf.Variable[] = [];
   /** Per layer index: its kernel/bias variables (weighted layers only). */
   private readonly params: (LayerParams | undefined)[] = [];
+  /** Per manifest entry (= per variable): the host kernel kept in place of its variable's storage, if any. */
+  private readonly hosts: (HostKernel | undefined)[] = [];
   private readonly featureSize: number;
   private readonly classes: number;
   private disposed = false;
 
-  constructor(spec: ModelSpec) {
+  constructor(spec: ModelSpec, opts: ReplicaOptions = {}) {
     this.spec = validateSpec(spec);
     this.infos = layerInfos(spec);
     this.manifest = weightManifest(spec);
@@ -42,10 +61,16 @@ export class Replica {
     this.classes = spec.labels.length;
     for (const info of this.infos) {
       if (!info.kernel || !info.bias) continue;
-      const kernel = fresh(info.kernel.shape);
+      const l = spec.layers[info.index];
+      const host = opts.shareKernels === true && l.type === 'dense' && !l.kernelRegularizer && info.kernel.size >= HOST_KERNEL_MIN;
+      // A host kernel's variable is an empty placeholder; its values start as zeros (untouched pages) until setWeights.
+      const kernel = fresh(host ? [0] : info.kernel.shape);
       const bias = fresh(info.bias.shape);
       this.vars.push(kernel, bias);
-      this.params[info.index] = { kernel, bias };
+      const [rows, cols] = info.kernel.shape;
+      const params: LayerParams = host ? { kernel, bias, host: { values: new Float32Array(rows * cols), rows, cols } } : { kernel, bias };
+      this.params[info.index] = params;
+      this.hosts.push(params.host, undefined);
     }
   }
 
@@ -54,13 +79,26 @@ export class Replica {
     if (flat.length !== this.manifest.total) {
       throw new ModelError(`weights have ${flat.length} values but model '${this.spec.name}' needs ${this.manifest.total}`);
     }
-    this.manifest.entries.forEach((e, i) => writeInto(this.vars[i], flat.subarray(e.offset, e.offset + e.size)));
+    this.manifest.entries.forEach((e, i) => {
+      const host = this.hostAt(i);
+      if (host) host.values = flat.subarray(e.offset, e.offset + e.size);
+      else writeInto(this.vars[i], flat.subarray(e.offset, e.offset + e.size));
+    });
+  }
+
+  /** The host kernel behind manifest entry i (a big dense kernel of a sharing replica), if any. */
+  private hostAt(i: number): HostKernel | undefined {
+    return this.hosts[i];
   }
 
   /** A copy of the current weights as one flat vector. */
   getWeights(out = new Float32Array(this.manifest.total)): Float32Array {
     this.check();
-    this.manifest.entries.forEach((e, i) => readInto(this.vars[i], out, e.offset));
+    this.manifest.entries.forEach((e, i) => {
+      const host = this.hostAt(i);
+      if (host) out.set(host.values, e.offset);
+      else readInto(this.vars[i], out, e.offset);
+    });
     return out;
   }
 
@@ -97,8 +135,11 @@ export class Replica {
       const dLogits = tf.sub(tf.exp(logp), yt);
       backward(pass, this.spec, this.params, dLogits, (layer, dKernel, dBias) => {
         const info = this.infos[layer];
-        readInto(dKernel, gradOut, info.kernel!.offset);
+        if (dKernel) readInto(dKernel, gradOut, info.kernel!.offset);
         readInto(dBias, gradOut, info.bias!.offset);
+      }, (layer, row0, rows) => {
+        const info = this.infos[layer];
+        readInto(rows, gradOut, info.kernel!.offset + row0 * info.kernel!.shape[1]);
       });
     });
     return { lossSum, correct, count: n };
@@ -203,21 +244,6 @@ function countCorrect(logits: tf.Tensor2D, labels: ArrayLike<number>, n: number)
   let c = 0;
   for (let i = 0; i < n; i++) if (am[i] === labels[i]) c++;
   return c;
-}
-
-/** Backend storage of a float32 tensor as a live typed-array view, where the backend allows (wasm heap, cpu values). */
-function storage(t: tf.Tensor): Float32Array | null {
-  const backend = tf.backend() as unknown as {
-    typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array;
-    data?: { get(id: object): { values?: unknown } | undefined };
-  };
-  const name = tf.getBackend();
-  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
-  if (name === 'cpu' && backend.data) {
-    const v = backend.data.get(t.dataId)?.values;
-    if (v instanceof Float32Array && v.length === t.size) return v;
-  }
-  return null;
 }
 
 /**

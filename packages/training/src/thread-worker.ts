@@ -26,7 +26,7 @@ let state: Promise<ThreadState> | undefined;
 async function build(): Promise<ThreadState> {
   const backend = await initBackend(init.backend, { inWorkerThread: true });
   const [h, w, c] = init.spec.inputShape;
-  return { replica: new Replica(init.spec), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control: new StepControl(init.control, init.buffers.grads.length) };
+  return { replica: new Replica(init.spec, { shareKernels: true }), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control: new StepControl(init.control, init.buffers.grads.length) };
 }
 
 function sync(s: ThreadState, version: number): void {

@@ -18,8 +18,15 @@ import type { KerasReader } from './keras-reader.js';
  */
 export type Json = Record<string, unknown>;
 
-/** Kernel and bias variables of a weighted layer. */
-export interface LayerParams { kernel: tf.Tensor; bias: tf.Tensor }
+/**
+ * Kernel and bias variables of a weighted layer. With `host` (dense layers
+ * only, see ./dense-host.ts) the kernel lives outside the backend, in a flat
+ * weight vector read in blocks, and `kernel` is an empty [0] placeholder.
+ */
+export interface LayerParams { kernel: tf.Tensor; bias: tf.Tensor; host?: HostKernel }
+
+/** A [rows, cols] row-major kernel in host memory (a view into a flat weight vector, e.g. a SharedArrayBuffer). */
+export interface HostKernel { values: Float32Array; rows: number; cols: number }
 
 /** Returns the dropout mask [n, ...featureShape] for a layer, or null for no dropout (inference). */
 export type MaskFn = (layerIndex: number, rate: number, featureShape: number[], n: number) => tf.Tensor | null;
@@ -60,8 +67,13 @@ export interface BackwardArgs<L> {
   params: LayerParams | undefined;
   /** Whether the caller needs dLoss/dInput (false below the first weighted layer). */
   needDx: boolean;
-  /** Weighted layers: called once with dKernel and dBias (disposed by the caller). */
-  onGrad(dKernel: tf.Tensor, dBias: tf.Tensor): void;
+  /**
+   * Weighted layers: called once with dKernel and dBias (disposed by the
+   * caller); dKernel null when it was delivered in row blocks via onKernelRows.
+   */
+  onGrad(dKernel: tf.Tensor | null, dBias: tf.Tensor): void;
+  /** Host-kernel layers: rows [row0, row0 + rows) of dKernel [rows, cols] (disposed by the caller). */
+  onKernelRows(row0: number, rows: tf.Tensor): void;
 }
 
 /** Inputs of the float64 reference forward (tests only). */

@@ -1,0 +1,85 @@
+/**
+ * Dense layer products with the kernel W [in, units] read in blocks of ~8 MB
+ * from host memory (HostKernel: a view into the trainer's shared weight
+ * vector) instead of a backend tensor. For the seed network's first dense
+ * layer (W is [33856, 512], 66 MB) a replica then never holds W, its
+ * transpose or its full gradient in the wasm heap: per thread that is three
+ * 66 MB blocks less at the peak of a step.
+ *
+ * Same numbers as the whole-matrix products: each block computes a subset of
+ * the output elements, each as the same dot product over the same operands
+ * (blocks split the rows or columns of the result, never the summed dimension).
+ *
+ *   x [n, in], W [in, units], g = dLoss/dy [n, units]
+ *   y    = x W        column blocks of W, copied transposed: y^T[c0:c1] = W[:, c0:c1]^T x^T
+ *   dx   = g W^T      row blocks of W:  dx^T[r0:r1] = W[r0:r1] g^T
+ *   dW   = x^T g      row blocks:       dW[r0:r1]   = x^T[r0:r1] g   (handed out one block at a time)
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { HostKernel } from './layer-type.js';
+import { filledTensor } from '../tensor-storage.js';
+
+/** Floats per block (8 MB). */
+const BLOCK_FLOATS = 1 << 21;
+
+const blockOf = (other: number) => Math.max(1, Math.floor(BLOCK_FLOATS / Math.max(1, other)));
+
+/** x [n, in] -> x W [n, units]. */
+export function hostMatMul(x: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
+  const { values, rows, cols } = w;
+  const cb = blockOf(rows);
+  const xT = tf.transpose(x);
+  const parts: tf.Tensor[] = [];
+  for (let c0 = 0; c0 < cols; c0 += cb) {
+    const c = Math.min(cb, cols - c0);
+    // W[:, c0:c0+c]^T [c, rows]; the writes stay within c cache lines per input row.
+    const wT = filledTensor([c, rows], (out) => {
+      for (let r = 0; r < rows; r++) {
+        const base = r * cols + c0;
+        for (let j = 0; j < c; j++) out[j * rows + r] = values[base + j];
+      }
+    });
+    parts.push(tf.matMul(wT as tf.Tensor2D, xT));
+    wT.dispose();
+  }
+  xT.dispose();
+  const yT = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  const y = tf.transpose(yT) as tf.Tensor2D;
+  tf.dispose([yT, ...parts]);
+  return y;
+}
+
+/** g [n, units] -> g W^T [n, in]. */
+export function hostMatMulT(g: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
+  const { values, rows, cols } = w;
+  const rb = blockOf(cols);
+  const gT = tf.transpose(g);
+  const parts: tf.Tensor[] = [];
+  for (let r0 = 0; r0 < rows; r0 += rb) {
+    const r = Math.min(rb, rows - r0);
+    const wr = filledTensor([r, cols], (out) => out.set(values.subarray(r0 * cols, (r0 + r) * cols)));
+    parts.push(tf.matMul(wr as tf.Tensor2D, gT));
+    wr.dispose();
+  }
+  gT.dispose();
+  const dxT = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  const dx = tf.transpose(dxT) as tf.Tensor2D;
+  tf.dispose([dxT, ...parts]);
+  return dx;
+}
+
+/** dW = x^T g [in, units], handed to onRows(row0, block [r, units]) one row block at a time (disposed after). */
+export function hostKernelGrad(x: tf.Tensor2D, g: tf.Tensor2D, w: HostKernel, onRows: (row0: number, block: tf.Tensor) => void): void {
+  const { rows, cols } = w;
+  const rb = blockOf(cols);
+  const xT = tf.transpose(x);
+  for (let r0 = 0; r0 < rows; r0 += rb) {
+    const r = Math.min(rb, rows - r0);
+    const xs = tf.slice(xT, [r0, 0], [r, xT.shape[1]]);
+    const block = tf.matMul(xs, g);
+    xs.dispose();
+    onRows(r0, block);
+    block.dispose();
+  }
+  xT.dispose();
+}
