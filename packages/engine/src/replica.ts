@@ -4,12 +4,20 @@ import type { ModelSpec } from './spec.js';
 import { layerInfos, weightManifest, type LayerInfo, type WeightManifest } from './manifest.js';
 import { forward, forwardLogits, type LayerParams, type MaskFn } from './forward.js';
 import type { HostKernel } from './layers/layer-type.js';
+import { HOST_BLOCK_FLOATS, kernelRowBlock } from './layers/dense-host.js';
 import { backward } from './backprop.js';
 import { fillDropoutMask } from './dropout.js';
 import { validateSpec } from './validate.js';
 import { layerType } from './layers/registry.js';
 import { markWrittenInPlace } from './kernels/in-place.js';
-import { storage } from './tensor-storage.js';
+import { filledTensor, storage } from './tensor-storage.js';
+
+/**
+ * Receives a gradient piece by piece: the values of flat-vector positions
+ * [offset, offset + values.length), in a fixed order for a given spec and
+ * replica options. `values` may be a view of backend memory: read it before returning.
+ */
+export type GradientSink = (offset: number, values: Float32Array) => void;
 
 export interface GradientOptions { training: boolean; seed: number; epoch: number; sampleIds: ArrayLike<number> }
 export interface BatchStats { lossSum: number; correct: number; count: number }
@@ -34,10 +42,30 @@ export interface ReplicaOptions {
    * trainer's shared weights: one copy of the big kernel for all threads.
    */
   shareKernels?: boolean;
+  /** Smallest kernel (values) kept in host memory; default HOST_KERNEL_MIN (tests go lower). */
+  hostKernelMin?: number;
+  /** Floats per block of a host kernel; default HOST_BLOCK_FLOATS (8 MB; tests go lower). */
+  hostBlockFloats?: number;
 }
 
 /** Smallest dense kernel (values) a sharing replica keeps in host memory: 4 MB. */
 export const HOST_KERNEL_MIN = 1 << 20;
+
+/** Whether a sharing replica keeps this layer's kernel in host memory. */
+function isHostKernel(spec: ModelSpec, info: LayerInfo, opts: ReplicaOptions): boolean {
+  const l = spec.layers[info.index];
+  return opts.shareKernels === true && l.type === 'dense' && !l.kernelRegularizer && (info.kernel?.size ?? 0) >= (opts.hostKernelMin ?? HOST_KERNEL_MIN);
+}
+
+/** How many pieces Replica.gradients hands a GradientSink per call, for this spec and these options. */
+export function gradientPieces(spec: ModelSpec, opts: ReplicaOptions = {}): number {
+  let pieces = 0;
+  for (const info of layerInfos(spec)) {
+    if (!info.kernel || !info.bias) continue;
+    pieces += 1 + (isHostKernel(spec, info, opts) ? Math.ceil(info.kernel.shape[0] / kernelRowBlock(opts.hostBlockFloats ?? HOST_BLOCK_FLOATS, info.kernel.shape[1])) : 1);
+  }
+  return pieces;
+}
 
 export class Replica {
   readonly manifest: WeightManifest;
@@ -61,14 +89,13 @@ export class Replica {
     this.classes = spec.labels.length;
     for (const info of this.infos) {
       if (!info.kernel || !info.bias) continue;
-      const l = spec.layers[info.index];
-      const host = opts.shareKernels === true && l.type === 'dense' && !l.kernelRegularizer && info.kernel.size >= HOST_KERNEL_MIN;
+      const host = isHostKernel(spec, info, opts);
       // A host kernel's variable is an empty placeholder; its values start as zeros (untouched pages) until setWeights.
       const kernel = fresh(host ? [0] : info.kernel.shape);
       const bias = fresh(info.bias.shape);
       this.vars.push(kernel, bias);
       const [rows, cols] = info.kernel.shape;
-      const params: LayerParams = host ? { kernel, bias, host: { values: new Float32Array(rows * cols), rows, cols } } : { kernel, bias };
+      const params: LayerParams = host ? { kernel, bias, host: { values: new Float32Array(rows * cols), rows, cols, block: opts.hostBlockFloats ?? HOST_BLOCK_FLOATS } } : { kernel, bias };
       this.params[info.index] = params;
       this.hosts.push(params.host, undefined);
     }
@@ -105,15 +132,17 @@ export class Replica {
   /**
    * Gradient of the SUMMED categorical cross-entropy over the n samples (plus n
    * times the weight penalties, if any),
-   * written into gradOut (manifest order). x: [n, h, w, c] float32, labels: [n].
+   * written into gradOut (manifest order), or handed to a GradientSink piece
+   * by piece. x: [n, h, w, c] float32, labels: [n].
    */
-  gradients(x: Float32Array, labels: ArrayLike<number>, n: number, opts: GradientOptions, gradOut: Float32Array): BatchStats {
+  gradients(x: Float32Array, labels: ArrayLike<number>, n: number, opts: GradientOptions, gradOut: Float32Array | GradientSink): BatchStats {
     this.check();
     this.checkBatch(x, labels, n);
-    if (gradOut.length !== this.manifest.total) throw new UsageError(`gradOut has ${gradOut.length} values, needs ${this.manifest.total}`);
+    if (gradOut instanceof Float32Array && gradOut.length !== this.manifest.total) throw new UsageError(`gradOut has ${gradOut.length} values, needs ${this.manifest.total}`);
+    const put = gradOut instanceof Float32Array ? (offset: number, v: Float32Array) => gradOut.set(v, offset) : gradOut;
     if (opts.training && opts.sampleIds.length < n) throw new UsageError(`sampleIds has ${opts.sampleIds.length} entries for ${n} samples`);
     if (n === 0) {
-      gradOut.fill(0);
+      this.zeroPieces(put);
       return { lossSum: 0, correct: 0, count: 0 };
     }
     let correct = 0;
@@ -124,7 +153,8 @@ export class Replica {
       const mask: MaskFn | null = opts.training
         ? (layer, rate, shape, rows) => {
             const per = shape.reduce((a, b) => a * b, 1);
-            return tf.tensor(fillDropoutMask(new Float32Array(rows * per), rows, per, rate, layer, opts), [rows, ...shape]);
+            // Drawn straight into backend memory: no host array per step for the GC to collect later.
+            return filledTensor([rows, ...shape], (out) => fillDropoutMask(out, rows, per, rate, layer, opts));
           }
         : null;
       const pass = forward(this.spec, this.infos, this.params, xt, mask);
@@ -135,14 +165,30 @@ export class Replica {
       const dLogits = tf.sub(tf.exp(logp), yt);
       backward(pass, this.spec, this.params, dLogits, (layer, dKernel, dBias) => {
         const info = this.infos[layer];
-        if (dKernel) readInto(dKernel, gradOut, info.kernel!.offset);
-        readInto(dBias, gradOut, info.bias!.offset);
+        if (dKernel) put(info.kernel!.offset, values(dKernel));
+        put(info.bias!.offset, values(dBias));
       }, (layer, row0, rows) => {
         const info = this.infos[layer];
-        readInto(rows, gradOut, info.kernel!.offset + row0 * info.kernel!.shape[1]);
+        put(info.kernel!.offset + row0 * info.kernel!.shape[1], values(rows));
       });
     });
     return { lossSum, correct, count: n };
+  }
+
+  /** A zero gradient, in the pieces and order of backward (last layer first; host kernels in row blocks, then the bias). */
+  private zeroPieces(put: GradientSink): void {
+    for (const info of [...this.infos].reverse()) {
+      const p = this.params[info.index];
+      if (!p || !info.kernel || !info.bias) continue;
+      if (p.host) {
+        const { rows, cols } = p.host;
+        const per = kernelRowBlock(p.host.block, cols);
+        for (let r0 = 0; r0 < rows; r0 += per) put(info.kernel.offset + r0 * cols, new Float32Array(Math.min(per, rows - r0) * cols));
+      } else {
+        put(info.kernel.offset, new Float32Array(info.kernel.size));
+      }
+      put(info.bias.offset, new Float32Array(info.bias.size));
+    }
   }
 
   /** Softmax probabilities [n, classes], row-major. */
@@ -262,6 +308,11 @@ function writeInto(v: tf.Variable, src: Float32Array): void {
   const t = tf.tensor(src.slice(), v.shape);
   v.assign(t);
   t.dispose();
+}
+
+/** A float32 tensor's values: its live storage where the backend allows (valid until the next kernel runs), else a copy. */
+function values(t: tf.Tensor): Float32Array {
+  return storage(t) ?? (t.dataSync() as Float32Array);
 }
 
 /** Copies a float32 tensor into out at offset with one copy (no intermediate array on wasm). */

@@ -57,6 +57,11 @@ export class StepControl {
     Atomics.store(this.flags, FAILED, 0);
   }
 
+  /** The trainer aborted the current step. */
+  aborted(): boolean {
+    return (Atomics.load(this.flags, ARRIVED) & ABORTED) !== 0;
+  }
+
   /** Trainer side, when a task of the step failed: releases the tasks waiting at the barrier. */
   abort(): void {
     Atomics.or(this.flags, ARRIVED, ABORTED);

@@ -7,7 +7,9 @@ import { threadId, workerData } from 'node:worker_threads';
 import { initBackend, Replica, type ModelSpec } from '@tensorpool/engine';
 import { encodeThreadError, TrainingError, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
-import { reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
+import { controlBytes, reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
+import { SharedGradient } from './shared-gradient.js';
+import { THREAD_REPLICA } from './thread-replica.js';
 import type { TrainingThreadInit } from './pool.js';
 
 interface ThreadState {
@@ -18,6 +20,8 @@ interface ThreadState {
   backend: string;
   sampleSize: number;
   control: StepControl;
+  /** Set when all tasks of a step add into one gradient slot. */
+  gradient?: SharedGradient;
 }
 
 const init = workerData as TrainingThreadInit<ModelSpec>;
@@ -26,7 +30,9 @@ let state: Promise<ThreadState> | undefined;
 async function build(): Promise<ThreadState> {
   const backend = await initBackend(init.backend, { inWorkerThread: true });
   const [h, w, c] = init.spec.inputShape;
-  return { replica: new Replica(init.spec, { shareKernels: true }), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control: new StepControl(init.control, init.buffers.grads.length) };
+  const control = new StepControl(init.control, init.microBatches);
+  const gradient = init.buffers.grads.length === 1 ? new SharedGradient(init.control, controlBytes(init.microBatches), init.pieces, () => control.aborted()) : undefined;
+  return { replica: new Replica(init.spec, THREAD_REPLICA), views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control, gradient };
 }
 
 function sync(s: ThreadState, version: number): void {
@@ -111,6 +117,6 @@ function injectFault(s: ThreadState, t: FusedGradientsTask): never {
 function gradients(s: ThreadState, task: FusedGradientsTask): SampleStats {
   sync(s, task.weightsVersion);
   const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
-  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.views.grads[task.slot]);
+  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.gradient ? s.gradient.sink(s.views.grads[0]) : s.views.grads[task.slot]);
   return { lossSum: r.lossSum, correct: r.correct, count: r.count };
 }

@@ -10,6 +10,7 @@ import type { AdamOptions, ModelSpec } from '@tensorpool/engine';
 import type { SharedViews } from './shared-state.js';
 import type { ThreadPool } from './pool.js';
 import type { StepControl } from './fused-step.js';
+import type { SharedGradient } from './shared-gradient.js';
 
 export interface TrainerCore {
   readonly spec: ModelSpec;
@@ -24,6 +25,8 @@ export interface TrainerCore {
   readonly pool: ThreadPool;
   /** Barrier of fused steps (./fused-step.ts). */
   readonly control: StepControl;
+  /** The one gradient slot all tasks of a step add into, when microBatches <= 2 (./shared-gradient.ts); else one slot per micro-batch. */
+  readonly gradient?: SharedGradient;
   /** Samples one input buffer holds. */
   readonly capacity: number;
   /** Samples per evaluate task. */

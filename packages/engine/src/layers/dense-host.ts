@@ -19,15 +19,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HostKernel } from './layer-type.js';
 import { filledTensor } from '../tensor-storage.js';
 
-/** Floats per block (8 MB). */
-const BLOCK_FLOATS = 1 << 21;
+/** Default floats per block (8 MB). */
+export const HOST_BLOCK_FLOATS = 1 << 21;
 
-const blockOf = (other: number) => Math.max(1, Math.floor(BLOCK_FLOATS / Math.max(1, other)));
+/** Rows (or columns) per block when the other dimension is `other`. */
+const blockOf = (block: number, other: number) => Math.max(1, Math.floor(block / Math.max(1, other)));
+
+/** Rows per block of hostKernelGrad for a kernel of `cols` columns (the last block may be shorter). */
+export function kernelRowBlock(block: number, cols: number): number {
+  return blockOf(block, cols);
+}
 
 /** x [n, in] -> x W [n, units]. */
 export function hostMatMul(x: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
   const { values, rows, cols } = w;
-  const cb = blockOf(rows);
+  const cb = blockOf(w.block, rows);
   const xT = tf.transpose(x);
   const parts: tf.Tensor[] = [];
   for (let c0 = 0; c0 < cols; c0 += cb) {
@@ -52,7 +58,7 @@ export function hostMatMul(x: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
 /** g [n, units] -> g W^T [n, in]. */
 export function hostMatMulT(g: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
   const { values, rows, cols } = w;
-  const rb = blockOf(cols);
+  const rb = blockOf(w.block, cols);
   const gT = tf.transpose(g);
   const parts: tf.Tensor[] = [];
   for (let r0 = 0; r0 < rows; r0 += rb) {
@@ -71,7 +77,7 @@ export function hostMatMulT(g: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
 /** dW = x^T g [in, units], handed to onRows(row0, block [r, units]) one row block at a time (disposed after). */
 export function hostKernelGrad(x: tf.Tensor2D, g: tf.Tensor2D, w: HostKernel, onRows: (row0: number, block: tf.Tensor) => void): void {
   const { rows, cols } = w;
-  const rb = blockOf(cols);
+  const rb = blockOf(w.block, cols);
   const xT = tf.transpose(x);
   for (let r0 = 0; r0 < rows; r0 += rb) {
     const r = Math.min(rb, rows - r0);

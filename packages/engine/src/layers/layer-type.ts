@@ -25,8 +25,8 @@ export type Json = Record<string, unknown>;
  */
 export interface LayerParams { kernel: tf.Tensor; bias: tf.Tensor; host?: HostKernel }
 
-/** A [rows, cols] row-major kernel in host memory (a view into a flat weight vector, e.g. a SharedArrayBuffer). */
-export interface HostKernel { values: Float32Array; rows: number; cols: number }
+/** A [rows, cols] row-major kernel in host memory (a view into a flat weight vector, e.g. a SharedArrayBuffer), used in blocks of about `block` floats. */
+export interface HostKernel { values: Float32Array; rows: number; cols: number; block: number }
 
 /** Returns the dropout mask [n, ...featureShape] for a layer, or null for no dropout (inference). */
 export type MaskFn = (layerIndex: number, rate: number, featureShape: number[], n: number) => tf.Tensor | null;
