@@ -91,14 +91,16 @@ export async function runEpochSteps(core: TrainerCore, B: number, opts: EpochOpt
  */
 function stepTasks(core: TrainerCore, n: number, t: number, buf: number, opts: EpochOptions, fault?: ThreadFault) {
   const parts = splitEven(n, core.microBatches).filter((p) => p.count > 0);
-  const slots = core.gradient ? 1 : parts.length;
-  const adamOf = (start: number, end: number) => ({ start, end, slots, scale: 1 / n, step: t, ...core.adamOptions });
+  // A shared slot arrives reduced and scaled: the reduce has nothing left to do (slots 1, scale 1).
+  const shared = core.gradient ? { parties: parts.length, scale: 1 / n } : undefined;
+  const adamOf = (start: number, end: number) => ({ start, end, slots: shared ? 1 : parts.length, scale: shared ? 1 : 1 / n, step: t, ...core.adamOptions });
   const fused = parts.length <= core.threads;
   const fusedSlices = fused ? paramSlices(core.total, parts.length) : [];
   const tasks: FusedGradientsTask[] = parts.map((p, k) => ({
     kind: 'gradients', slot: k, buffer: buf, start: p.start, count: p.count, weightsVersion: core.version,
     training: true, seed: opts.seed, epoch: opts.epoch,
     adam: fused ? { ...adamOf(...(fusedSlices[k] ?? [0, 0])), parties: parts.length } : undefined,
+    ...(shared ? { shared } : {}),
     ...(fault && k === parts.length - 1 ? { fault } : {}),
   }));
   return { tasks, fused, adamOf };

@@ -36,7 +36,9 @@ export type FusedAdam = Omit<ReduceAdamTask, 'kind'> & { parties: number };
  * 'exit' ends its thread (process.exit in a worker thread).
  */
 export type ThreadFault = 'throw' | 'exit';
-export type FusedGradientsTask = GradientsTask & { adam?: FusedAdam; fault?: ThreadFault };
+/** With a shared gradient slot (./shared-gradient.ts): the step's task count and 1 / global batch. */
+export interface SharedSlot { parties: number; scale: number }
+export type FusedGradientsTask = GradientsTask & { adam?: FusedAdam; fault?: ThreadFault; shared?: SharedSlot };
 
 export function controlBytes(slots: number): number {
   return 8 + 8 * slots;
@@ -114,7 +116,9 @@ export class StepControl {
 export function reduceAdam(grads: Float32Array[], weights: Float32Array, m: Float32Array, v: Float32Array, a: Omit<ReduceAdamTask, 'kind'>): void {
   const { start, end, scale, slots } = a;
   const g0 = grads[0];
-  if (slots === 1) {
+  if (slots === 1 && scale === 1) {
+    // Already reduced and scaled (a shared gradient slot, ./shared-gradient.ts).
+  } else if (slots === 1) {
     for (let i = start; i < end; i++) g0[i] *= scale;
   } else if (slots === 2) {
     const g1 = grads[1];

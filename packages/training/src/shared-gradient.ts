@@ -6,9 +6,10 @@
  * A replica hands its gradient out in a fixed sequence of pieces (engine
  * GradientSink: offset + values, the same sequence in every task). Per piece,
  * the first task to claim it writes its values into the slot, the second adds
- * its own to them. With two tasks every element is g0 + g1 in one addition,
- * and float addition is commutative, so the sum is bit-identical whichever
- * task comes first (and to the old per-slot reduce (g0 + g1) * scale). With
+ * its own and scales: (g0 + g1) * scale, exactly the expression of the
+ * per-slot reduce (fused-step.ts reduceAdam), and float addition is
+ * commutative, so the result is bit-identical whichever task comes first. A
+ * step of one task writes g0 * scale. The reduce then has nothing left to do. With
  * three or more tasks the order would matter: the trainer keeps one slot per
  * micro-batch then.
  *
@@ -48,25 +49,27 @@ export class SharedGradient {
     for (let k = 0; k < this.pieces; k++) Atomics.notify(this.done, k);
   }
 
-  /** Thread side: a sink for one task's gradient into `slot` [params]. */
-  sink(slot: Float32Array): GradientSink {
+  /** Thread side: a sink for one task's gradient into `slot` [params]; `parties` tasks (1 or 2) in this step, `scale` = 1 / global batch. */
+  sink(slot: Float32Array, parties: number, scale: number): GradientSink {
+    if (parties !== 1 && parties !== 2) throw new TrainingError(`a shared gradient slot takes 1 or 2 tasks per step, got ${parties}`);
     let piece = 0;
-    return (offset, values) => this.put(piece++, slot, offset, values);
+    return (offset, values) => this.put(piece++, slot, offset, values, parties, scale);
   }
 
-  private put(piece: number, slot: Float32Array, offset: number, values: Float32Array): void {
+  private put(piece: number, slot: Float32Array, offset: number, values: Float32Array, parties: number, scale: number): void {
     if (piece >= this.pieces) throw new TrainingError(`gradient has more than the ${this.pieces} pieces this trainer allotted`);
     const claim = Atomics.add(this.claims, piece, 1);
+    const n = values.length;
     if (claim === 0) {
-      slot.set(values, offset);
+      if (parties === 1) for (let i = 0; i < n; i++) slot[offset + i] = values[i] * scale;
+      else slot.set(values, offset);
       Atomics.store(this.done, piece, 1);
       Atomics.notify(this.done, piece);
       return;
     }
-    if (claim > 1) throw new TrainingError('more than two gradient tasks share one gradient slot');
+    if (claim >= parties) throw new TrainingError(`more than ${parties} gradient tasks wrote into the shared gradient slot`);
     this.waitWritten(piece);
-    const n = values.length;
-    for (let i = 0; i < n; i++) slot[offset + i] += values[i];
+    for (let i = 0; i < n; i++) slot[offset + i] = (slot[offset + i] + values[i]) * scale;
   }
 
   private waitWritten(piece: number): void {

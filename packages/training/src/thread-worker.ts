@@ -114,9 +114,16 @@ function injectFault(s: ThreadState, t: FusedGradientsTask): never {
   throw new TrainingError(`test fault: gradient task ${t.slot} failed on purpose`);
 }
 
+/** Where a task's gradient goes: its own slot, or its share of the one shared slot. */
+function sinkOf(s: ThreadState, task: FusedGradientsTask) {
+  if (!s.gradient) return s.views.grads[task.slot];
+  if (!task.shared) throw new TrainingError('gradient task without its shared-slot parameters');
+  return s.gradient.sink(s.views.grads[0], task.shared.parties, task.shared.scale);
+}
+
 function gradients(s: ThreadState, task: FusedGradientsTask): SampleStats {
   sync(s, task.weightsVersion);
   const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
-  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, s.gradient ? s.gradient.sink(s.views.grads[0]) : s.views.grads[task.slot]);
+  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids }, sinkOf(s, task));
   return { lossSum: r.lossSum, correct: r.correct, count: r.count };
 }

@@ -22,6 +22,9 @@ import { filledTensor } from '../tensor-storage.js';
 /** Default floats per block (8 MB). */
 export const HOST_BLOCK_FLOATS = 1 << 21;
 
+/** Rows per tile of the transposing copy (16 floats = one 64-byte cache line of output). */
+const TILE = 16;
+
 /** Rows (or columns) per block when the other dimension is `other`. */
 const blockOf = (block: number, other: number) => Math.max(1, Math.floor(block / Math.max(1, other)));
 
@@ -38,11 +41,14 @@ export function hostMatMul(x: tf.Tensor2D, w: HostKernel): tf.Tensor2D {
   const parts: tf.Tensor[] = [];
   for (let c0 = 0; c0 < cols; c0 += cb) {
     const c = Math.min(cb, cols - c0);
-    // W[:, c0:c0+c]^T [c, rows]; the writes stay within c cache lines per input row.
+    // W[:, c0:c0+c]^T [c, rows], in tiles of TILE rows: each output run of TILE floats is one cache line.
     const wT = filledTensor([c, rows], (out) => {
-      for (let r = 0; r < rows; r++) {
-        const base = r * cols + c0;
-        for (let j = 0; j < c; j++) out[j * rows + r] = values[base + j];
+      for (let r0 = 0; r0 < rows; r0 += TILE) {
+        const r1 = Math.min(rows, r0 + TILE);
+        for (let j = 0; j < c; j++) {
+          const o = j * rows;
+          for (let r = r0, src = r0 * cols + c0 + j; r < r1; r++, src += cols) out[o + r] = values[src];
+        }
       }
     });
     parts.push(tf.matMul(wT as tf.Tensor2D, xT));

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, Replica, getPreset, initialWeights, weightManifest } from './dist/index.js';
+const MB = (b) => Math.round(b / 2 ** 20);
+await initBackend('wasm', { inWorkerThread: true });
+const heap = () => MB(tf.backend().wasm.HEAPU8.buffer.byteLength);
+const spec = getPreset('seed');
+const total = weightManifest(spec).total;
+const W = initialWeights(spec, 1, new Float32Array(total));
+const n = 16;
+const x = new Float32Array(n * 30000).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+const labels = Int32Array.from({ length: n }, (_, i) => i % 6);
+const share = process.argv[2] === 'share';
+const r = new Replica(spec, { shareKernels: share });
+r.setWeights(W);
+const g = new Float32Array(total);
+let res;
+for (let k = 0; k < 2; k++) {
+  const t0 = performance.now();
+  res = r.gradients(x, labels, n, { training: true, seed: 1, epoch: 0, sampleIds: labels }, g);
+  console.log(share, 'step', Math.round(performance.now() - t0), 'ms heap', heap(), 'MB');
+}
+const info = await tf.profile(() => { r.gradients(x, labels, n, { training: true, seed: 1, epoch: 0, sampleIds: labels }, g); });
+console.log('peakBytes', MB(info.peakBytes));
+const p = r.predict(x, n);
+const rt = r.getWeights();
+let same = 0; for (let i = 0; i < total; i++) if (rt[i] === W[i]) same++;
+console.log('getWeights equal', same === total);
+const fs = await import('node:fs');
+const h = (a) => { let s = 0n; const u = new Uint32Array(a.buffer, a.byteOffset, a.length); for (let i = 0; i < u.length; i++) s = (s * 31n + BigInt(u[i])) & 0xffffffffffffn; return s.toString(16); };
+console.log('loss', res.lossSum, 'gradhash', h(g), 'predhash', h(p), 'rss', MB(process.memoryUsage().rss));
