@@ -17,11 +17,15 @@ export function storage(t: tf.Tensor): Float32Array | null {
 
 /**
  * A new float32 tensor of `shape` whose values `fill` writes straight into the
- * backend's storage (no host-side copy on wasm/cpu; elsewhere a temporary array).
+ * backend's storage; `fill` must write every element. On wasm the storage is
+ * allocated uninitialized (no zeroing pass over a block that is overwritten
+ * anyway); on cpu it starts zeroed; elsewhere a temporary host array.
  */
 export function filledTensor(shape: number[], fill: (out: Float32Array) => void): tf.Tensor {
-  // fill runs on the backend (tf.zeros would build the zeros in a host array first).
-  const t = tf.fill(shape, 0);
+  const backend = tf.backend() as unknown as { makeOutput?: (shape: number[], dtype: 'float32') => tf.TensorInfo };
+  const t = tf.getBackend() === 'wasm' && backend.makeOutput
+    ? tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, 'float32'))
+    : tf.fill(shape, 0);
   const view = storage(t);
   if (view) {
     fill(view);
