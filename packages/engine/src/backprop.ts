@@ -21,12 +21,18 @@ import type { ForwardPass, LayerParams } from './forward.js';
 /**
  * The reverse pass from dLogits [n, classes]. Calls onGrad(layer, grads) once
  * per weighted layer, last layer first, one tensor per weight in the layer's
- * weights order; the tensors are disposed after the call. Disposes the pass's
- * saved tensors as it goes. Call inside tf.tidy.
+ * weights order; the tensors are disposed after the call. A layer whose kernel
+ * is in host memory (layers/dense-host.ts) first hands dKernel out in row
+ * blocks, onKernelRows(layer, row0, [rows, cols], disposed after the call),
+ * then calls onGrad with null in the kernel's place. Disposes the pass's saved
+ * tensors as it goes. Call inside tf.tidy.
  */
 export function backward(
   pass: ForwardPass, spec: ModelSpec, params: (LayerParams | undefined)[], dLogits: tf.Tensor,
-  onGrad: (layer: number, grads: tf.Tensor[]) => void,
+  onGrad: (layer: number, grads: (tf.Tensor | null)[]) => void,
+  onKernelRows: (layer: number, row0: number, rows: tf.Tensor) => void = () => {
+    throw new Error('backward: a host-kernel layer needs onKernelRows');
+  },
 ): void {
   const { steps } = pass;
   // Below the first weighted step no gradient is needed.
@@ -43,8 +49,9 @@ export function backward(
       training: pass.training, sync: pass.sync,
       onGrad: (...grads) => {
         onGrad(step.layer, grads);
-        tf.dispose(grads);
+        tf.dispose(grads.filter((t): t is tf.Tensor => t !== null));
       },
+      onKernelRows: (row0, rows) => onKernelRows(step.layer, row0, rows),
     });
     // Nothing before this step needs its output, mask, saved tensors or incoming gradient again.
     release([step.out, step.mask, ...(step.saved ?? []), dy, g], [dx, input]);

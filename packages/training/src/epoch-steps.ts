@@ -4,7 +4,8 @@
  *
  * One optimizer step: the global batch (B samples, prepared in input buffer b)
  * is cut into micro-batches; the thread of slot k writes the SUMMED gradient
- * of its micro-batch into grads[k]. Then T 'reduceAdam' tasks each take a
+ * of its micro-batch into grads[k] (with at most two micro-batches, both add
+ * into grads[0] instead: ./shared-gradient.ts). Then T 'reduceAdam' tasks each take a
  * parameter slice: g = (grads[0] + ... + grads[K-1]) / B and one Adam step on
  * the shared W, m, v. With no more micro-batches than threads both phases run
  * in one round trip (./fused-step.ts). While the pool computes step s this
@@ -90,13 +91,16 @@ export async function runEpochSteps(core: TrainerCore, B: number, opts: EpochOpt
  */
 function stepTasks(core: TrainerCore, n: number, t: number, buf: number, opts: EpochOptions, fault?: ThreadFault) {
   const parts = splitEven(n, core.microBatches).filter((p) => p.count > 0);
-  const adamOf = (start: number, end: number) => ({ start, end, slots: parts.length, scale: 1 / n, step: t, ...core.adamOptions });
+  // A shared slot arrives reduced and scaled: the reduce has nothing left to do (slots 1, scale 1).
+  const shared = core.gradient ? { parties: parts.length, scale: 1 / n } : undefined;
+  const adamOf = (start: number, end: number) => ({ start, end, slots: shared ? 1 : parts.length, scale: shared ? 1 : 1 / n, step: t, ...core.adamOptions });
   const fused = parts.length <= core.threads;
   const fusedSlices = fused ? paramSlices(core.total, parts.length) : [];
   const tasks: FusedGradientsTask[] = parts.map((p, k) => ({
     kind: 'gradients', slot: k, buffer: buf, start: p.start, count: p.count, weightsVersion: core.version,
     training: true, seed: opts.seed, epoch: opts.epoch,
     adam: fused ? { ...adamOf(...(fusedSlices[k] ?? [0, 0])), parties: parts.length } : undefined,
+    ...(shared ? { shared } : {}),
     ...(fault && k === parts.length - 1 ? { fault } : {}),
   }));
   return { tasks, fused, adamOf };
@@ -110,18 +114,16 @@ function stepTasks(core: TrainerCore, n: number, t: number, buf: number, opts: E
  * its pool lost a thread, so it refuses further work (callers drop it).
  */
 async function gradientStep(core: TrainerCore, tasks: FusedGradientsTask[], fused: boolean, epoch: number, s: number): Promise<SampleStats[]> {
-  if (fused) {
-    core.control.reset();
-    core.exchange.reset();
-  }
+  if (fused || core.gradient) core.control.reset();
+  if (fused) core.exchange.reset();
+  core.gradient?.reset();
   let first: unknown;
   const runs = tasks.map((task) => core.pool.run(task).catch((e: unknown) => {
     if (first === undefined) {
       first = e;
-      if (fused) {
-        core.control.abort();
-        core.exchange.abort();
-      }
+      if (fused || core.gradient) core.control.abort();
+      if (fused) core.exchange.abort();
+      core.gradient?.wake();
     }
     throw e;
   }));

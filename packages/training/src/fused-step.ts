@@ -36,7 +36,9 @@ export type FusedAdam = Omit<ReduceAdamTask, 'kind'> & { parties: number };
  * 'exit' ends its thread (process.exit in a worker thread).
  */
 export type ThreadFault = 'throw' | 'exit';
-export type FusedGradientsTask = GradientsTask & { adam?: FusedAdam; fault?: ThreadFault };
+/** With a shared gradient slot (./shared-gradient.ts): the step's task count and 1 / global batch. */
+export interface SharedSlot { parties: number; scale: number }
+export type FusedGradientsTask = GradientsTask & { adam?: FusedAdam; fault?: ThreadFault; shared?: SharedSlot };
 
 export function controlBytes(slots: number): number {
   return 8 + 8 * slots;
@@ -55,6 +57,11 @@ export class StepControl {
   reset(): void {
     Atomics.store(this.flags, ARRIVED, 0);
     Atomics.store(this.flags, FAILED, 0);
+  }
+
+  /** The trainer aborted the current step. */
+  aborted(): boolean {
+    return (Atomics.load(this.flags, ARRIVED) & ABORTED) !== 0;
   }
 
   /** Trainer side, when a task of the step failed: releases the tasks waiting at the barrier. */
@@ -113,7 +120,9 @@ export function reduceAdam(
 ): void {
   const { start, end, scale, slots } = a;
   const g0 = grads[0];
-  if (slots === 1) {
+  if (slots === 1 && scale === 1) {
+    // Already reduced and scaled (a shared gradient slot, ./shared-gradient.ts).
+  } else if (slots === 1) {
     for (let i = start; i < end; i++) g0[i] *= scale;
   } else if (slots === 2) {
     const g1 = grads[1];

@@ -12,10 +12,17 @@ import { decodeThreadError, workerPath, type ThreadInit, type ThreadTask, type T
  * (./batch-exchange.ts, `exchangeWidth` float64 values per slot and round).
  */
 export interface TrainingThreadInit<S = unknown> extends ThreadInit<S> {
+  /** Step control block (fused-step.ts), then the shared-gradient claims (shared-gradient.ts) when there is one gradient slot. */
   control: SharedArrayBuffer;
   exchange: SharedArrayBuffer;
   exchangeWidth: number;
+  microBatches: number;
+  /** Pieces of one replica's gradient (engine gradientPieces). */
+  pieces: number;
 }
+
+/** Young-generation cap of a gradient thread's V8 heap (MB). */
+const THREAD_YOUNG_GENERATION_MB = 4;
 
 export class ThreadPool {
   private readonly piscina: Piscina;
@@ -32,6 +39,9 @@ export class ThreadPool {
       workerData: init,
       // Threads must not be recycled: each holds a replica and a wasm heap.
       maxQueue: 'auto',
+      // Threads make little JS garbage (their data is in the wasm heap and shared buffers), but V8 grows each
+      // thread's young generation to tens of MB anyway; capped, the seed net's 2-thread peak RSS drops ~60 MB.
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
   }
 

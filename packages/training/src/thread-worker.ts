@@ -7,7 +7,9 @@ import { threadId, workerData } from 'node:worker_threads';
 import { initBackend, movingEntries, Replica, type ModelSpec, type WeightEntry } from '@tensorpool/engine';
 import { encodeThreadError, TrainingError, type ThreadTask, type ThreadResultMap, type SampleStats } from '@tensorpool/core';
 import { viewsOf, type SharedViews } from './shared-state.js';
-import { reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
+import { controlBytes, reduceAdam, StepControl, type FusedGradientsTask } from './fused-step.js';
+import { SharedGradient } from './shared-gradient.js';
+import { THREAD_REPLICA } from './thread-replica.js';
 import type { TrainingThreadInit } from './pool.js';
 import { BatchExchange } from './batch-exchange.js';
 
@@ -23,6 +25,8 @@ interface ThreadState {
   exchange: BatchExchange;
   /** Weight entries the optimizer step moving-averages instead of Adam. */
   moving: WeightEntry[];
+  /** Set when all tasks of a step add into one gradient slot. */
+  gradient?: SharedGradient;
 }
 
 const init = workerData as TrainingThreadInit<ModelSpec>;
@@ -31,11 +35,13 @@ let state: Promise<ThreadState> | undefined;
 async function build(): Promise<ThreadState> {
   const backend = await initBackend(init.backend, { inWorkerThread: true });
   const [h, w, c] = init.spec.inputShape;
-  const replica = new Replica(init.spec);
-  const slots = init.buffers.grads.length;
+  const replica = new Replica(init.spec, THREAD_REPLICA);
+  // One party per micro-batch (task.slot), also when they share one gradient slot.
+  const control = new StepControl(init.control, init.microBatches);
+  const gradient = init.buffers.grads.length === 1 ? new SharedGradient(init.control, controlBytes(init.microBatches), init.pieces, () => control.aborted()) : undefined;
   return {
-    replica, views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c,
-    control: new StepControl(init.control, slots), exchange: new BatchExchange(init.exchange, slots, init.exchangeWidth), moving: movingEntries(replica.manifest),
+    replica, views: viewsOf(init.buffers, init.total), version: -1, backend, sampleSize: h * w * c, control, gradient,
+    exchange: new BatchExchange(init.exchange, init.microBatches, init.exchangeWidth), moving: movingEntries(replica.manifest),
   };
 }
 
@@ -120,11 +126,18 @@ function injectFault(s: ThreadState, t: FusedGradientsTask): never {
   throw new TrainingError(`test fault: gradient task ${t.slot} failed on purpose`);
 }
 
+/** Where a task's gradient goes: its own slot, or its share of the one shared slot. */
+function sinkOf(s: ThreadState, task: FusedGradientsTask) {
+  if (!s.gradient) return s.views.grads[task.slot];
+  if (!task.shared) throw new TrainingError('gradient task without its shared-slot parameters');
+  return s.gradient.sink(s.views.grads[0], task.shared.parties, task.shared.scale);
+}
+
 function gradients(s: ThreadState, task: FusedGradientsTask): SampleStats {
   sync(s, task.weightsVersion);
   const { x, labels, ids } = batch(s, task.buffer, task.start, task.count);
   // Fused: every part of the step runs at once, so batch statistics are summed across them.
   const across = task.adam ? s.exchange.forTask(task.slot, task.adam.parties) : undefined;
-  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids, sync: across }, s.views.grads[task.slot]);
+  const r = s.replica.gradients(x, labels, task.count, { training: task.training, seed: task.seed, epoch: task.epoch, sampleIds: ids, sync: across }, sinkOf(s, task));
   return { lossSum: r.lossSum, correct: r.correct, count: r.count };
 }

@@ -11,6 +11,7 @@ import type { SharedViews } from './shared-state.js';
 import type { ThreadPool } from './pool.js';
 import type { StepControl } from './fused-step.js';
 import type { BatchExchange } from './batch-exchange.js';
+import type { SharedGradient } from './shared-gradient.js';
 
 export interface TrainerCore {
   readonly spec: ModelSpec;
@@ -27,6 +28,8 @@ export interface TrainerCore {
   readonly control: StepControl;
   /** Batch statistics summed across the parts of a fused step (./batch-exchange.ts). */
   readonly exchange: BatchExchange;
+  /** The one gradient slot all tasks of a step add into, when microBatches <= 2 (./shared-gradient.ts); else one slot per micro-batch. */
+  readonly gradient?: SharedGradient;
   /** Samples one input buffer holds. */
   readonly capacity: number;
   /** Samples per evaluate task. */

@@ -9,13 +9,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { checkPositiveInt, DEFAULTS, TrainingError, UsageError } from '@tensorpool/core';
-import { ADAM_DEFAULTS, batchSyncWidth, initialWeights, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
+import { ADAM_DEFAULTS, batchSyncWidth, gradientPieces, initialWeights, weightManifest, type AdamOptions, type ModelSpec } from '@tensorpool/engine';
 import type { ImageSet } from '@tensorpool/data';
 import type { Normalization } from '@tensorpool/preprocessing';
 import { allocateBuffers, viewsOf } from './shared-state.js';
 import { ThreadPool, type TrainingThreadInit } from './pool.js';
 import { controlBytes, StepControl } from './fused-step.js';
 import { BatchExchange, exchangeBytes } from './batch-exchange.js';
+import { accumulatorBytes, SharedGradient } from './shared-gradient.js';
+import { THREAD_REPLICA } from './thread-replica.js';
 import { checkSet, type TrainerCore } from './trainer-core.js';
 import { epochSamples, runEpochSteps } from './epoch-steps.js';
 import { evaluateOn, predictOn } from './inference.js';
@@ -76,15 +78,24 @@ export class Trainer {
     const chunk = evalChunk(sampleSize, 1);
     const capacity = Math.max(this.batchSize, chunk * this.threads);
     const classes = this.spec.labels.length;
-    const buffers = allocateBuffers(this.total, this.microBatches, capacity, sampleSize, classes);
-    const control = new SharedArrayBuffer(controlBytes(this.microBatches));
+    // Up to two micro-batches add into one shared gradient slot (./shared-gradient.ts), more get one slot each.
+    const slots = this.microBatches <= 2 ? 1 : this.microBatches;
+    const pieces = gradientPieces(this.spec, THREAD_REPLICA);
+    const buffers = allocateBuffers(this.total, slots, capacity, sampleSize, classes);
+    const control = new SharedArrayBuffer(controlBytes(this.microBatches) + accumulatorBytes(pieces));
+    // Batch statistics are exchanged per micro-batch (one party each), whatever the gradient slots.
     const exchange = new SharedArrayBuffer(exchangeBytes(this.microBatches, exchangeWidth));
-    const init: TrainingThreadInit<ModelSpec> = { spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity, classes, buffers, control, exchange, exchangeWidth };
+    const init: TrainingThreadInit<ModelSpec> = {
+      spec: this.spec, backend: opts.backend ?? DEFAULTS.backend, total: this.total, capacity, classes, buffers, control, exchange, exchangeWidth,
+      microBatches: this.microBatches, pieces,
+    };
     this.pool = new ThreadPool(init, this.threads);
+    const step = new StepControl(control, this.microBatches);
     this.core = {
       spec: this.spec, threads: this.threads, microBatches: this.microBatches, total: this.total, adamOptions: this.adamOptions,
-      views: viewsOf(buffers, this.total), pool: this.pool, control: new StepControl(control, this.microBatches),
+      views: viewsOf(buffers, this.total), pool: this.pool, control: step,
       exchange: new BatchExchange(exchange, this.microBatches, exchangeWidth),
+      gradient: slots === 1 ? new SharedGradient(control, controlBytes(this.microBatches), pieces, () => step.aborted()) : undefined,
       capacity, chunk, sampleSize, version: 0, adamStep: 0,
     };
   }

@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { freshCopy } from './fresh-operands.js';
+import { isReadOnly } from './read-only.js';
 import { disposeAll, view, type KernelArgs, type WasmKernel } from './wasm.js';
 
 export interface MatMulPlan {
@@ -51,7 +52,9 @@ export function makeBatchMatMul(stockMatMul: WasmKernel, stockTranspose: WasmKer
     const M = transposeA ? a1 : a0, K = transposeA ? a0 : a1, N = transposeB ? b0 : b1;
     const plan = planMatMul(M, K, N, transposeA, transposeB);
     if (plan.variant === 'direct' && !transposeA && !transposeB) {
-      // A fresh right operand: XNNPACK caches it packed per tensor id (stale after in-place writes).
+      // A fresh right operand: XNNPACK caches it packed per tensor id (stale after in-place writes), unless
+      // it is never written in place (./read-only.ts): then its packing is reused.
+      if (isReadOnly(b)) return stockMatMul(args);
       const copy = freshCopy(backend, b);
       const out = stockMatMul({ ...args, inputs: { a, b: copy } });
       backend.disposeData(copy.dataId);

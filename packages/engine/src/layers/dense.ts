@@ -8,6 +8,7 @@ import { kernelAndBias } from './initializers.js';
 import { kerasWeightFields } from './keras-weights.js';
 import { l2FromKeras, l2Penalty, l2Schema, l2ToTfjs, referenceL2, withL2Grad, type L2 } from './l2.js';
 import { activationSchema, posInt } from './window.js';
+import { hostKernelGrad, hostMatMul, hostMatMulT } from './dense-host.js';
 
 /** Dense on flat input [n, in]; kernel [in, units], bias [units]. */
 export interface DenseSpec { type: 'dense'; units: number; activation?: Activation; kernelRegularizer?: L2 }
@@ -29,11 +30,24 @@ export const dense: LayerType<DenseSpec> = {
   // x [n, in] -> [n, units]; bias and ReLU fused into one kernel.
   forward({ x, params, relu }) {
     const p = params!;
+    if (p.host) {
+      // Kernel in host memory (./dense-host.ts): the product in blocks, then bias and ReLU as the fused kernel applies them.
+      return { out: tf.tidy(() => {
+        const y = tf.add(hostMatMul(x as tf.Tensor2D, p.host!), p.bias);
+        return relu ? tf.relu(y) : y;
+      }) };
+    }
     return { out: tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, activation: relu ? 'relu' : 'linear' }) };
   },
   // g [n, units] -> dKernel [in, units] = xᵀg, dBias [units], dx [n, in] = g·kernelᵀ.
-  backward({ layer: l, x, g, params, needDx, onGrad }) {
+  backward({ layer: l, x, g, params, needDx, onGrad, onKernelRows }) {
     const p = params!;
+    if (p.host) {
+      // No regularizer here (the replica keeps only unregularized kernels in host memory).
+      hostKernelGrad(x as tf.Tensor2D, g as tf.Tensor2D, p.host, onKernelRows);
+      onGrad(null, tf.sum(g, 0));
+      return needDx ? hostMatMulT(g as tf.Tensor2D, p.host) : null;
+    }
     const dK = tf.matMul(x as tf.Tensor2D, g as tf.Tensor2D, true, false);
     const dB = tf.sum(g, 0);
     onGrad(withL2Grad(l.kernelRegularizer, dK, p.kernel, x.shape[0]), dB);

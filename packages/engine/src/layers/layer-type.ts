@@ -19,10 +19,17 @@ import type { KerasReader } from './keras-reader.js';
 export type Json = Record<string, unknown>;
 
 /**
+/**
  * The weight tensors of a weighted layer by their Keras names (conv/dense:
  * kernel, bias; batch normalization: gamma, beta, moving_mean, moving_variance).
+ * With `host` (dense layers only, see ./dense-host.ts) the kernel lives outside
+ * the backend, in a flat weight vector read in blocks, and `kernel` is an
+ * empty [0] placeholder.
  */
-export type LayerParams = Record<string, tf.Tensor>;
+export type LayerParams = Record<string, tf.Tensor> & { host?: HostKernel };
+
+/** A [rows, cols] row-major kernel in host memory (a view into a flat weight vector, e.g. a SharedArrayBuffer), used in blocks of about `block` floats. */
+export interface HostKernel { values: Float32Array; rows: number; cols: number; block: number }
 
 /**
  * Sums per-part partial results element-wise over the parts of one global
@@ -90,8 +97,14 @@ export interface BackwardArgs<L> {
   /** Training mode of the forward step. */
   training: boolean;
   sync: BatchAllReduce;
-  /** Weighted layers: called once with one tensor per weight, in `weights` order (disposed by the caller). */
-  onGrad(...grads: tf.Tensor[]): void;
+  /**
+   * Weighted layers: called once with one tensor per weight, in `weights` order
+   * (disposed by the caller); a host kernel's entry is null, its gradient having
+   * been delivered in row blocks via onKernelRows.
+   */
+  onGrad(...grads: (tf.Tensor | null)[]): void;
+  /** Host-kernel layers: rows [row0, row0 + rows) of dKernel [rows, cols] (disposed by the caller). */
+  onKernelRows(row0: number, rows: tf.Tensor): void;
 }
 
 /** Inputs of the float64 reference forward (tests only). */
