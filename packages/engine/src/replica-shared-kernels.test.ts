@@ -3,6 +3,7 @@ import { initBackend } from './backend.js';
 import { gradientPieces, Replica, type ReplicaOptions } from './replica.js';
 import { initialWeights } from './init.js';
 import { testBatch, tinySeedSpec } from './reference-net.test-util.js';
+import type { ModelSpec } from './spec.js';
 
 /**
  * A replica that reads its dense kernels from the flat weight vector in blocks
@@ -10,14 +11,25 @@ import { testBatch, tinySeedSpec } from './reference-net.test-util.js';
  * copies them into the backend: bit-identical predictions and gradients, here
  * with blocks small enough that every product runs in several uneven blocks.
  * Its gradient also arrives in exactly gradientPieces() pieces, the same
- * sequence for an empty batch.
+ * sequence for an empty batch. With batch normalization layers before and
+ * after the host kernel, their four weights (moving statistics included) are
+ * pieces of their own, in the same places.
  */
 const SHARED: ReplicaOptions = { shareKernels: true, hostKernelMin: 40, hostBlockFloats: 20 };
 
+/** tinySeedSpec with batch normalization after the first convolution and after the first (host-kernel) dense layer. */
+function withBatchNorm(): ModelSpec {
+  const spec = tinySeedSpec();
+  const layers = [...spec.layers];
+  layers.splice(layers.findIndex((l) => l.type === 'dense') + 1, 0, { type: 'batchNormalization' });
+  layers.splice(1, 0, { type: 'batchNormalization' });
+  return { ...spec, name: 'tiny-seed-bn', layers };
+}
+
 describe.each(['wasm', 'cpu'] as const)('Replica with shared kernels on %s', (backend) => {
-  it('gives bit-identical predictions and gradients, in gradientPieces pieces', async () => {
+  it.each([['plain', tinySeedSpec], ['batch norm', withBatchNorm]] as const)('%s: gives bit-identical predictions and gradients, in gradientPieces pieces', async (_, makeSpec) => {
     await initBackend(backend);
-    const spec = tinySeedSpec();
+    const spec = makeSpec();
     const n = 5;
     const { x, labels } = testBatch(spec, n, 3);
     const w = initialWeights(spec, 7);
