@@ -1,8 +1,8 @@
 // Distributed training at 4 shards with the job defaults (the global batch of
 // 32 split over the shards, 4 Nesterov rounds per epoch) reaches the test
 // accuracy of local training on the same data, seed, batch and epochs within
-// TOLERANCE; the behaviour before (every shard a whole batch of 32, averaged
-// once per epoch) does not, so the tolerance is tight enough to catch a
+// TOLERANCE, and is ahead of the behaviour before (every shard a whole batch
+// of 32, averaged once per epoch) by at least MIN_LEAD, which catches a
 // return to it. Small: 4,096 fashion-mnist images, 2 epochs, 2,000 test
 // images; the full measurement is `pnpm bench:parity` (packages/queue/README.md).
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,16 +23,22 @@ const S = 4;
  * (seed 42: 0.9 points of room for the default, 0.5 for before); accuracies
  * are deterministic for a seed, so the margin is against code changes, not
  * run-to-run noise. (With the earlier first-N `limit`: seed 42 −3.75 / −7.6,
- * seed 7 −5.05 / −10.5.)
+ * seed 7 −5.05 / −10.5.) After the Winograd kernels (different float
+ * summation, so a different trajectory) seed 42 gave local 0.784, default
+ * 0.766 (−1.8), before 0.740 (−4.4): `before` alone against the tolerance
+ * moves with kernel numerics, so what guards against a return to it is the
+ * default's lead over it (+1.4, +2.6 and +5.15 points in the three runs).
  */
 const TOLERANCE = 0.045;
+/** The default's least lead over `before` (a return to `before` gives 0). */
+const MIN_LEAD = 0.01;
 const prefix = (what: string) => `tp-test-parity-${process.pid}-${Date.now().toString(36)}-${what}`;
 /** [test accuracy, seconds] of each run. */
 const results: Record<string, [number, number]> = {};
 afterAll(() => process.stderr.write(`distributed parity (seed ${seed}): ${JSON.stringify(results)}\n`));
 
 describe('distributed accuracy against local training', () => {
-  it(`the default at ${S} shards is within ${(100 * TOLERANCE).toFixed(1)} points of local; the old setting is not`, { timeout: 1_800_000 }, async () => {
+  it(`the default at ${S} shards is within ${(100 * TOLERANCE).toFixed(1)} points of local and ahead of the old setting`, { timeout: 1_800_000 }, async () => {
     // Each result is kept as it comes (printed after the test, also when it fails or times out).
     const local = await localRun(data, 2);
     results.local = [local.accuracy, local.seconds];
@@ -41,8 +47,7 @@ describe('distributed accuracy against local training', () => {
     const before = await distributedRun(data, { shards: S, setting: parseSetting('before', S, data.batchSize), prefix: prefix('before') });
     results.before = [before.accuracy, before.seconds];
     expect([dflt.shardBatchSize, dflt.syncEvery, before.shardBatchSize, before.syncEvery]).toEqual([8, 4, 32, 1]);
-    expect(dflt.accuracy).toBeGreaterThan(before.accuracy);
     expect(dflt.accuracy).toBeGreaterThan(local.accuracy - TOLERANCE);
-    expect(before.accuracy).toBeLessThan(local.accuracy - TOLERANCE);
+    expect(dflt.accuracy - before.accuracy).toBeGreaterThanOrEqual(MIN_LEAD);
   });
 });

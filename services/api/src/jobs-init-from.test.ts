@@ -41,7 +41,7 @@ describe('POST /jobs with initFrom', () => {
     expect(out.json().message).toBe('invalid job: initFrom: not a model id (sha256:<64 hex>) or a readable Keras .h5/.keras file inside the data root');
     const bad = await post({ initFrom: 'unsupported.h5' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().message).toMatch(/^invalid job: initFrom: unsupported\.h5: .*BatchNormalization at index 1 \('batch_normalization'\) is not supported[^\n]*$/);
+    expect(bad.json().message).toMatch(/^invalid job: initFrom: unsupported\.h5: .*LayerNormalization at index 1 \('layer_normalization'\) is not supported[^\n]*$/);
     expect(await app.queueClient.redis.scard(app.queueClient.keys.active)).toBe(0);
   });
 
