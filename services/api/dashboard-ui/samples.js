@@ -11,6 +11,7 @@
     if (loaded) return;
     loaded = true;
     const r = await fetch(`/api/runs/${encodeURIComponent(runId)}/samples`, { credentials: 'same-origin' });
+    if (!r.ok && r.status !== 404) throw new Error(`could not load the samples: HTTP ${r.status}`);
     const s = r.ok ? await r.json() : { model: null };
     if (!s.model) { document.getElementById('samples-note').textContent = '(none saved with this run)'; return; }
     const sprite = new Image();
@@ -31,7 +32,17 @@
     }));
     box.dataset.count = String(s.samples.length);
   }
-  const check = () => { if (document.body.dataset.ended === 'true') load().catch((e) => { document.getElementById('samples-note').textContent = e.message; }); };
+  // A failed fetch (the server restarting, a dropped connection) is retried a few
+  // times with backoff instead of leaving the grid empty for the page's life.
+  let attempts = 0;
+  const check = () => {
+    if (document.body.dataset.ended !== 'true') return;
+    load().catch((e) => {
+      document.getElementById('samples-note').textContent = e.message;
+      loaded = false;
+      if (++attempts < 6) setTimeout(check, 500 * 2 ** attempts);
+    });
+  };
   new MutationObserver(check).observe(document.body, { attributes: true, attributeFilter: ['data-ended'] });
   check();
 })();

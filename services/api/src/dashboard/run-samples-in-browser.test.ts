@@ -62,7 +62,10 @@ describe('sample predictions on the run page, in chromium', () => {
 
     const page = await browser.newPage();
     await page.goto(`${base}/runs/bright-dark`);
-    await page.waitForSelector('#samples[data-count]', { timeout: 60_000 });
+    await page.waitForSelector('#samples[data-count]', { timeout: 60_000 }).catch(async (e: Error) => {
+      // Say what the page shows instead (the note carries a load error or "none saved").
+      throw new Error(`${e.message}; #samples-note: ${await page.textContent('#samples-note')}; body: ${JSON.stringify(await page.evaluate(() => ({ ...(globalThis as unknown as { document: { body: { dataset: object } } }).document.body.dataset })))}`);
+    });
     const tiles = await page.locator('#samples .sample').evaluateAll((as) => as.map((a) => ({
       correct: a.getAttribute('data-correct'), label: a.getAttribute('data-label'), predicted: a.getAttribute('data-predicted'), href: a.getAttribute('href'),
     })));
