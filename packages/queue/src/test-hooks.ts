@@ -108,7 +108,13 @@ export function hook(at: Exclude<HookPoint, 'thread-fault'>, where: HookWhere): 
   const r = take(at, where);
   if (!r) return undefined;
   announce(at, where, Boolean(r.pause));
-  return r.pause ? new Promise<void>((resolve) => waiting.push(resolve)) : undefined;
+  if (!r.pause) return undefined;
+  // A pause must hold the process open by itself: a signal listener does not
+  // keep Node's event loop alive, and a process paused before it opened any
+  // connection (serve at `starting`) would otherwise exit with code 13
+  // (unsettled top-level await) instead of waiting for SIGUSR2.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  return new Promise<void>((resolve) => waiting.push(resolve)).finally(() => clearInterval(keepAlive));
 }
 
 /** The thread fault to inject into this shard's training, if a rule says so. */
