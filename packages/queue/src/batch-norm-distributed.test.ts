@@ -3,35 +3,13 @@
 // and come out moved from their start (mean 0, variance 1), finite, with
 // variances > 0; gamma/beta take the outer optimizer, the moving statistics
 // the plain average (outer.test.ts). In-process coordinator and worker, small .npz.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { layerInfos, loadModel, type ModelSpec } from '@tensorpool/engine';
-import { QueueClient } from './client.js';
-import { Coordinator } from './coordinator.js';
-import { ShardWorker } from './worker.js';
-import { dropPrefix, testPrefix, tmpDir, writeNpz, until } from './fixtures.test-util.js';
+import { until } from './fixtures.test-util.js';
+import { inProcessCluster } from './in-process-cluster.test-util.js';
 
-const prefix = testPrefix('bn-dist');
-const { dir, cleanup } = tmpDir('tp-bn-dist-');
-const root = join(dir, 'root');
-mkdirSync(root);
-writeNpz(join(root, 'small.npz'), 20);
-const models = join(dir, 'models');
-const client = new QueueClient({ prefix, dataRoot: root });
-const coordinator = new Coordinator({ prefix, modelsDir: models, dataRoot: root, threads: 1 });
-const worker = new ShardWorker({ prefix, dataRoot: root, threads: 1, id: 'w-bn' });
-beforeAll(async () => {
-  await coordinator.start();
-  await worker.start();
-});
-afterAll(async () => {
-  await worker.close();
-  await coordinator.close();
-  await dropPrefix(client.redis, prefix);
-  await client.close();
-  cleanup();
-});
+const { models, client } = inProcessCluster('bn-dist');
 
 const spec: ModelSpec = {
   name: 'tiny-bn', inputShape: [4, 4, 1], labels: ['0', '1'],

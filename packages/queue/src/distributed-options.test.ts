@@ -4,34 +4,12 @@
 // reports validation metrics apart from test metrics; `normalization:
 // 'mean-std'` is replaced in the job record by the measured numbers before any
 // shard runs, and a record whose stored numbers are invalid fails the job.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueClient } from './client.js';
-import { Coordinator } from './coordinator.js';
-import { ShardWorker } from './worker.js';
-import { dropPrefix, testPrefix, tmpDir, writeNpz, until } from './fixtures.test-util.js';
+import { describe, expect, it } from 'vitest';
+import { until } from './fixtures.test-util.js';
+import { inProcessCluster } from './in-process-cluster.test-util.js';
 import type { JobStatus } from './state.js';
 
-const prefix = testPrefix('dist-options');
-const { dir, cleanup } = tmpDir('tp-dist-options-');
-const root = join(dir, 'root');
-mkdirSync(root);
-writeNpz(join(root, 'small.npz'), 20);
-const client = new QueueClient({ prefix, dataRoot: root });
-const coordinator = new Coordinator({ prefix, modelsDir: join(dir, 'models'), dataRoot: root, threads: 1 });
-const worker = new ShardWorker({ prefix, dataRoot: root, threads: 1, id: 'w-options' });
-beforeAll(async () => {
-  await coordinator.start();
-  await worker.start();
-});
-afterAll(async () => {
-  await worker.close();
-  await coordinator.close();
-  await dropPrefix(client.redis, prefix);
-  await client.close();
-  cleanup();
-});
+const { client } = inProcessCluster('dist-options');
 
 const spec = { name: 'tiny', inputShape: [4, 4, 1], labels: ['0', '1'], layers: [{ type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }] };
 
